@@ -1,0 +1,194 @@
+//! The files around the pages: 404, redirects, sitemap, robots.txt, the
+//! highlighting stylesheet, theme static files and assets.
+
+use std::path::{Path, PathBuf};
+
+use tera::Value;
+
+use crate::config::ThemeSource;
+use crate::error::{Diagnostic, Location};
+use crate::output::Sink;
+use crate::paths::UrlPath;
+use crate::templates::context::Links;
+use crate::templates::{Templates, base_context, builtin};
+
+/// Writes everything that is not a page, section or tag page.
+pub fn write_all(
+    links: &Links,
+    templates: &Templates,
+    config: &Value,
+    site: &Value,
+    sink: &dyn Sink,
+    diags: &mut Vec<Diagnostic>,
+) -> usize {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    if templates.has("404.html") {
+        let ctx = base_context(
+            config,
+            site,
+            &format!("{}/404.html", links.config.base_path()),
+        );
+        match templates.render("404.html", &ctx) {
+            Ok(html) => files.push((PathBuf::from("404.html"), html.into_bytes())),
+            Err(d) => diags.push(d),
+        }
+    }
+    for (_, doc) in links.content.docs() {
+        for from in &doc.redirect_from {
+            files.push((
+                from.output_file(),
+                redirect_page(&links.config.language, &links.permalink(&doc.url)).into_bytes(),
+            ));
+        }
+    }
+    files.push((PathBuf::from("sitemap.xml"), sitemap(links).into_bytes()));
+    files.push((PathBuf::from("robots.txt"), robots(links).into_bytes()));
+    files.push((
+        PathBuf::from("syntax.css"),
+        crate::markdown::stylesheet().into_bytes(),
+    ));
+    let mut count = files.len();
+    for (path, bytes) in files {
+        if let Err(p) = sink.write(&path, &bytes) {
+            diags.push(Diagnostic::global(p));
+        }
+    }
+    count += copy_static(links, sink, diags);
+    count
+}
+
+/// A page that sends readers (and search engines) from an old URL to the new one.
+fn redirect_page(language: &str, to: &str) -> String {
+    let to = xml_escape(to);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved</title>\n\
+         <meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{to}\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n\
+         <p>This page has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n",
+        lang = xml_escape(language)
+    )
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `sitemap.xml`: every page and section, sorted by URL, with the date it last changed.
+fn sitemap(links: &Links) -> String {
+    let mut entries: Vec<(String, Option<String>)> = links
+        .content
+        .docs()
+        .map(|(_, doc)| {
+            (
+                links.permalink(&doc.url),
+                doc.meta.updated.or(doc.meta.date).map(|d| d.to_string()),
+            )
+        })
+        .collect();
+    entries.sort();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (loc, lastmod) in entries {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&xml_escape(&loc));
+        xml.push_str("</loc>");
+        if let Some(date) = lastmod {
+            xml.push_str("<lastmod>");
+            xml.push_str(&date);
+            xml.push_str("</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn robots(links: &Links) -> String {
+    let sitemap = UrlPath::parse("/sitemap.xml")
+        .map(|u| links.permalink(&u))
+        .unwrap_or_default();
+    format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
+}
+
+/// Theme `static/`, then the site's `assets/`, then files beside pages in
+/// `content/`. A site file may not replace a theme file silently: the later
+/// one wins only for theme files, which sites are meant to override.
+fn copy_static(links: &Links, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
+    let config = links.config;
+    let mut site_files: Vec<(PathBuf, PathBuf)> = list_dir(&config.root.join("assets"));
+    site_files.extend(
+        links
+            .content
+            .assets
+            .iter()
+            .map(|a| (a.from.clone(), a.to.clone())),
+    );
+    let overridden = |rel: &Path| site_files.iter().any(|(_, to)| to == rel);
+    let mut count = 0;
+    match &config.theme {
+        ThemeSource::Dir(dir) => {
+            for (from, to) in list_dir(&dir.join("static")) {
+                if !overridden(&to) {
+                    count += copy(sink, &from, &to, diags);
+                }
+            }
+        }
+        ThemeSource::Builtin => {
+            for (name, bytes) in builtin::FILES {
+                if let Some(rel) = name.strip_prefix("static/") {
+                    if !overridden(Path::new(rel)) {
+                        count += 1;
+                        if let Err(p) = sink.write(Path::new(rel), bytes) {
+                            diags.push(Diagnostic::global(p));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (from, to) in &site_files {
+        count += copy(sink, from, to, diags);
+    }
+    count
+}
+
+fn copy(sink: &dyn Sink, from: &Path, to: &Path, diags: &mut Vec<Diagnostic>) -> usize {
+    match sink.copy(from, to) {
+        Ok(()) => 1,
+        Err(p) => {
+            diags.push(Diagnostic::error(p, Location::file(from)));
+            0
+        }
+    }
+}
+
+/// Files under `dir`, with their paths relative to it; hidden files skipped.
+fn list_dir(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| {
+            (
+                e.path().to_path_buf(),
+                e.path().strip_prefix(dir).unwrap_or(e.path()).to_path_buf(),
+            )
+        })
+        .collect()
+}

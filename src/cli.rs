@@ -1,0 +1,227 @@
+//! The command line: parses arguments, runs a command, prints what happened
+//! and returns the exit status (0 success, 1 errors in the site, 2 bad usage).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::build::{self, BuildOptions};
+use crate::error::{self, Diagnostic};
+use crate::output::{DiskSink, NullSink};
+use crate::scaffold;
+
+#[derive(Parser)]
+#[command(
+    name = "pamphlet",
+    version,
+    about = "Build policy education sites (explainers, glossaries, events, tool catalogs) from Markdown",
+    after_help = "Run `pamphlet <command> --help` for the options of a command."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into an output folder (public/ unless -o says otherwise)
+    Build {
+        /// The site's folder: the one holding site.toml
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// Where to write the site (replaced as a whole, only once the build succeeds)
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Use this base URL instead of site.toml's base_url
+        #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+        base_url: Option<String>,
+        /// Include pages and sections marked `draft = true`
+        #[arg(long)]
+        drafts: bool,
+        /// Judge upcoming and past events against this date instead of today
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<jiff::civil::Date>,
+    },
+    /// Check the site and render it without writing anything
+    Check {
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// How to print findings: text for people, json for tools
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<jiff::civil::Date>,
+    },
+    /// Start a new page of a kind, in the section that holds that kind
+    New {
+        #[arg(value_enum)]
+        kind: scaffold::NewKind,
+        /// The page's title; its file name is made from it
+        title: String,
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+    },
+    /// Create a new site in DIR (which must not exist or be empty)
+    Init {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse()
+        .map_err(|_| format!("`{s}` is not a date like 2026-03-02"))
+}
+
+fn parse_base_url(s: &str) -> Result<String, String> {
+    if (s.starts_with("http://") || s.starts_with("https://")) && crate::paths::is_allowed_url(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("`{s}` is not an http or https URL"))
+    }
+}
+
+/// Runs pamphlet with the process's arguments and returns the exit status.
+pub fn main() -> i32 {
+    run(std::env::args_os())
+}
+
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+            today,
+        } => {
+            let options = BuildOptions {
+                drafts,
+                today,
+                base_url,
+            };
+            build_command(&root, output.as_deref(), &options)
+        }
+        Command::Check {
+            root,
+            format,
+            drafts,
+            today,
+        } => {
+            let options = BuildOptions {
+                drafts,
+                today,
+                base_url: None,
+            };
+            check_command(&root, format, &options)
+        }
+        Command::New { kind, title, root } => {
+            report_one(scaffold::new_page(&root, kind, &title), "created")
+        }
+        Command::Init { dir } => report_one(scaffold::init(&dir), "created a new site in"),
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        let _ = writeln!(err, "{d}");
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    if errors + warnings > 0 {
+        let _ = writeln!(
+            err,
+            "{errors} error{}, {warnings} warning{}",
+            plural(errors),
+            plural(warnings)
+        );
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn build_command(root: &Path, output: Option<&Path>, options: &BuildOptions) -> i32 {
+    let target = output.map_or_else(|| root.join("public"), Path::to_path_buf);
+    let sink = match DiskSink::new(root, &target) {
+        Ok(s) => s,
+        Err(problem) => {
+            print_diagnostics(&[Diagnostic::global(problem)]);
+            return 1;
+        }
+    };
+    let report = build::run(root, options, &sink);
+    print_diagnostics(&report.diagnostics);
+    if report.has_errors() {
+        sink.abandon();
+        eprintln!("build failed; {} was left as it was", target.display());
+        return 1;
+    }
+    if let Err(problem) = sink.commit() {
+        print_diagnostics(&[Diagnostic::global(problem)]);
+        return 1;
+    }
+    println!(
+        "built {} page{} and {} section{} ({} files) into {} in {:.2} s",
+        report.pages,
+        plural(report.pages),
+        report.sections,
+        plural(report.sections),
+        report.files,
+        target.display(),
+        report.elapsed.as_secs_f64()
+    );
+    0
+}
+
+fn check_command(root: &Path, format: Format, options: &BuildOptions) -> i32 {
+    let report = build::run(root, options, &NullSink::default());
+    match format {
+        Format::Text => {
+            print_diagnostics(&report.diagnostics);
+            if !report.has_errors() {
+                println!(
+                    "checked {} pages and {} sections: no errors",
+                    report.pages, report.sections
+                );
+            }
+        }
+        Format::Json => println!("{}", error::to_json(&report.diagnostics)),
+    }
+    i32::from(report.has_errors())
+}
+
+fn report_one(result: Result<PathBuf, Diagnostic>, verb: &str) -> i32 {
+    match result {
+        Ok(path) => {
+            println!("{verb} {}", path.display());
+            0
+        }
+        Err(d) => {
+            print_diagnostics(&[d]);
+            1
+        }
+    }
+}

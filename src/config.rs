@@ -1,0 +1,338 @@
+//! `site.toml`: read strictly, then resolved into a [`Config`] the rest of the
+//! build can trust (a parsed base URL, a known time zone, a theme that exists).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::error::{Diagnostic, Location, Problem, suggest};
+use crate::strict;
+
+/// What `site.toml` may say. Unknown keys are errors.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    theme: Option<Spanned<String>>,
+    #[serde(default)]
+    timezone: Option<Spanned<String>>,
+    #[serde(default)]
+    license: String,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+    #[serde(default)]
+    glossary: GlossaryConfig,
+    #[serde(default)]
+    checks: ChecksConfig,
+    #[serde(default)]
+    catalog: CatalogConfig,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+/// `[markdown]`: how Markdown is rendered.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Curly quotes, dashes and ellipses.
+    pub smart_punctuation: bool,
+    /// What to do with raw HTML in Markdown.
+    pub raw_html: RawHtml,
+    /// Highlight fenced code with syntect.
+    pub highlight: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            smart_punctuation: true,
+            raw_html: RawHtml::Keep,
+            highlight: true,
+        }
+    }
+}
+
+/// Raw HTML in Markdown: kept (authors are trusted) or shown as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    Keep,
+    Escape,
+}
+
+/// `[glossary]`: how glossary terms link themselves.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GlossaryConfig {
+    pub link: LinkMode,
+}
+
+impl Default for GlossaryConfig {
+    fn default() -> Self {
+        GlossaryConfig {
+            link: LinkMode::First,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkMode {
+    First,
+    Every,
+    Off,
+}
+
+/// `[checks]`: limits for the warnings `check` and `build` give.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChecksConfig {
+    pub title_max: usize,
+    pub description_max: usize,
+    /// Turn every warning into an error.
+    pub warnings_are_errors: bool,
+}
+
+impl Default for ChecksConfig {
+    fn default() -> Self {
+        ChecksConfig {
+            title_max: 65,
+            description_max: 160,
+            warnings_are_errors: false,
+        }
+    }
+}
+
+/// `[catalog]`: the tool categories a site allows (any, when empty).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CatalogConfig {
+    pub categories: Vec<String>,
+}
+
+/// Where a theme's files come from.
+#[derive(Debug, Clone)]
+pub enum ThemeSource {
+    /// `themes/NAME/` in the site.
+    Dir(PathBuf),
+    /// The default theme compiled into pamphlet, used when the site has no
+    /// `themes/default/` of its own.
+    Builtin,
+}
+
+/// The validated configuration of one site.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub title: String,
+    /// Without a trailing slash.
+    pub base_url: String,
+    pub description: String,
+    pub language: String,
+    pub theme_name: String,
+    pub theme: ThemeSource,
+    pub timezone_name: String,
+    pub timezone: jiff::tz::TimeZone,
+    pub license: String,
+    pub markdown: MarkdownConfig,
+    pub glossary: GlossaryConfig,
+    pub checks: ChecksConfig,
+    pub catalog: CatalogConfig,
+    pub extra: toml::Table,
+}
+
+impl Config {
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    /// The path part of `base_url` (`/hub` for `https://org.example/hub`), which
+    /// every link on the site starts with; empty for a site at a domain's root.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
+        after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+    }
+}
+
+pub const FILE: &str = "site.toml";
+
+/// Reads and validates `ROOT/site.toml`, reporting every problem found.
+pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let path = root.join(FILE);
+    let file = Path::new(FILE);
+    let source = match std::fs::read(&path) {
+        Ok(bytes) => crate::content::decode(file, bytes).map_err(|d| vec![d])?,
+        Err(e) => {
+            let what = format!(
+                "{} (is {} a pamphlet site?)",
+                path.display(),
+                root.display()
+            );
+            return Err(vec![Diagnostic::global(Problem::Io {
+                what,
+                reason: e.to_string(),
+            })]);
+        }
+    };
+    let raw: RawConfig = strict::parse(file, &source, 0, &source).map_err(|d| vec![d])?;
+    resolve(root, raw, &source)
+}
+
+fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let at = |span: std::ops::Range<usize>| Location::at(FILE, source, span.start, span.len());
+
+    let base_url = raw.base_url.get_ref().trim_end_matches('/').to_string();
+    if !base_url.starts_with("http") || !crate::paths::is_allowed_url(raw.base_url.get_ref()) {
+        let reason = "must be an http or https URL, like \"https://example.org\"".into();
+        errors.push(Diagnostic::error(
+            Problem::BadValue {
+                key: "base_url".into(),
+                reason,
+            },
+            at(raw.base_url.span()),
+        ));
+    }
+
+    let (timezone_name, timezone) = match &raw.timezone {
+        None => ("UTC".to_string(), jiff::tz::TimeZone::UTC),
+        Some(zone) => match resolve_zone(zone.get_ref()) {
+            Ok(tz) => (zone.get_ref().clone(), tz),
+            Err(problem) => {
+                errors.push(Diagnostic::error(problem, at(zone.span())));
+                ("UTC".to_string(), jiff::tz::TimeZone::UTC)
+            }
+        },
+    };
+
+    let theme_name = raw
+        .theme
+        .as_ref()
+        .map_or("default", |t| t.get_ref().as_str())
+        .to_string();
+    let theme_dir = root.join("themes").join(&theme_name);
+    let theme = if theme_dir.is_dir() {
+        ThemeSource::Dir(theme_dir)
+    } else if theme_name == "default" {
+        ThemeSource::Builtin
+    } else {
+        let span = raw.theme.as_ref().map_or(0..0, |t| t.span());
+        errors.push(Diagnostic::error(
+            Problem::ThemeNotFound(theme_name.clone()),
+            at(span),
+        ));
+        ThemeSource::Builtin
+    };
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Config {
+        root: root.to_path_buf(),
+        title: raw.title,
+        base_url,
+        description: raw.description,
+        language: raw.language,
+        theme_name,
+        theme,
+        timezone_name,
+        timezone,
+        license: raw.license,
+        markdown: raw.markdown,
+        glossary: raw.glossary,
+        checks: raw.checks,
+        catalog: raw.catalog,
+        extra: raw.extra,
+    })
+}
+
+/// An IANA time zone by name, or the problem with a nearest-name suggestion.
+pub fn resolve_zone(name: &str) -> Result<jiff::tz::TimeZone, Problem> {
+    jiff::tz::db().get(name).map_err(|_| {
+        let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+        let suggestion = suggest(name, names.iter().map(String::as_str));
+        Problem::UnknownTimezone {
+            zone: name.to_string(),
+            suggestion,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_str(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig = strict::parse(Path::new(FILE), text, 0, text).map_err(|d| vec![d])?;
+        resolve(Path::new("/nonexistent-site"), raw, text)
+    }
+
+    #[test]
+    fn a_minimal_config_gets_defaults() {
+        let c = load_str("title = \"Hub\"\nbase_url = \"https://example.org/\"\n").unwrap();
+        assert_eq!(c.base_url, "https://example.org");
+        assert_eq!(c.language, "en");
+        assert_eq!(c.timezone_name, "UTC");
+        assert!(matches!(c.theme, ThemeSource::Builtin));
+        assert!(c.markdown.smart_punctuation);
+    }
+
+    #[test]
+    fn base_path_is_the_path_of_base_url() {
+        let c = load_str("title = \"Hub\"\nbase_url = \"https://org.example/hub/\"\n").unwrap();
+        assert_eq!(c.base_path(), "/hub");
+        let c = load_str("title = \"Hub\"\nbase_url = \"https://org.example\"\n").unwrap();
+        assert_eq!(c.base_path(), "");
+    }
+
+    #[test]
+    fn unknown_key_has_line_and_suggestion() {
+        let errs = load_str("title = \"Hub\"\nbase_url = \"https://e.org\"\ndescripton = \"x\"\n")
+            .unwrap_err();
+        assert_eq!(
+            errs[0].problem,
+            Problem::UnknownKey {
+                key: "descripton".into(),
+                suggestion: Some("description".into())
+            }
+        );
+        assert_eq!(errs[0].location.as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn every_bad_value_is_reported() {
+        let text = "title = \"Hub\"\nbase_url = \"example.org\"\ntimezone = \"Europe/Brusels\"\ntheme = \"nope\"\n";
+        let errs = load_str(text).unwrap_err();
+        assert_eq!(errs.len(), 3);
+        assert!(matches!(errs[0].problem, Problem::BadValue { .. }));
+        assert_eq!(
+            errs[1].problem,
+            Problem::UnknownTimezone {
+                zone: "Europe/Brusels".into(),
+                suggestion: Some("Europe/Brussels".into())
+            }
+        );
+        assert_eq!(errs[1].location.as_ref().unwrap().column, 12);
+        assert_eq!(errs[2].problem, Problem::ThemeNotFound("nope".into()));
+    }
+
+    #[test]
+    fn nested_tables_are_strict_too() {
+        let errs =
+            load_str("title = \"H\"\nbase_url = \"https://e.org\"\n[markdown]\nsmart = true\n")
+                .unwrap_err();
+        assert!(matches!(&errs[0].problem, Problem::UnknownKey { key, .. } if key == "smart"));
+        assert_eq!(errs[0].location.as_ref().unwrap().line, 4);
+    }
+}

@@ -1,0 +1,178 @@
+//! Content: the Markdown tree under `content/`, read into pages and sections.
+//!
+//! [`load`] walks the tree, reads every file's front matter strictly, works
+//! out each page's kind, section and URL, and reports every problem it finds
+//! on the way. The result is plain data the later stages only read.
+
+mod frontmatter;
+mod kinds;
+mod load;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use jiff::civil;
+
+use crate::error::{Diagnostic, Location, Problem};
+use crate::markdown::Scan;
+use crate::paths::{SourcePath, UrlPath};
+
+pub use frontmatter::{FrontMatter, Split, split};
+pub use kinds::{
+    Definition, Event, EventStatus, Explainer, Kind, KindData, Term, Tool, ToolStatus, When,
+};
+pub use load::{LoadOptions, load};
+
+/// What pages and sections share: a source file, its front matter, its URL.
+#[derive(Debug)]
+pub struct Doc {
+    pub source: SourcePath,
+    /// The file relative to the site root (`content/explainers/x.md`), for diagnostics.
+    pub file: PathBuf,
+    pub text: String,
+    pub body_offset: usize,
+    pub meta: Meta,
+    pub url: UrlPath,
+    pub redirect_from: Vec<UrlPath>,
+    pub scan: Scan,
+}
+
+impl Doc {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// A location at byte `offset` (`len` bytes) of the body.
+    pub fn body_location(&self, offset: usize, len: usize) -> Location {
+        Location::at(&self.file, &self.text, self.body_offset + offset, len)
+    }
+}
+
+/// Front matter every page and section has.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub title: String,
+    pub description: String,
+    pub date: Option<civil::Date>,
+    pub updated: Option<civil::Date>,
+    pub draft: bool,
+    pub weight: i64,
+    pub tags: Vec<String>,
+    pub template: Option<String>,
+    pub extra: toml::Table,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub doc: Doc,
+    pub kind: Kind,
+    pub data: KindData,
+    /// The section it is listed in.
+    pub section: usize,
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    /// Newest first; undated pages last.
+    Date,
+    Title,
+    /// Lightest first, then by title.
+    Weight,
+    /// Events by start, soonest first.
+    Start,
+}
+
+#[derive(Debug)]
+pub struct Section {
+    pub doc: Doc,
+    /// The folder, relative to `content/` (empty for the home page).
+    pub dir: String,
+    /// The kind its pages take unless they say otherwise.
+    pub kind: Option<Kind>,
+    pub sort_by: SortBy,
+    pub paginate_by: Option<usize>,
+    pub parent: Option<usize>,
+    pub pages: Vec<usize>,
+    pub subsections: Vec<usize>,
+}
+
+/// A file under `content/` that is not Markdown, copied beside its page.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub from: PathBuf,
+    /// Where it goes, relative to the output folder.
+    pub to: PathBuf,
+}
+
+/// Something an `@/` link can point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Page(usize),
+    Section(usize),
+}
+
+/// Everything under `content/`. Section 0 is the home page.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    pub assets: Vec<Asset>,
+    pub by_source: HashMap<String, Target>,
+}
+
+impl Content {
+    pub fn doc(&self, target: Target) -> &Doc {
+        match target {
+            Target::Page(i) => &self.pages[i].doc,
+            Target::Section(i) => &self.sections[i].doc,
+        }
+    }
+
+    /// Every page and section, in a stable order.
+    pub fn docs(&self) -> impl Iterator<Item = (Target, &Doc)> {
+        let sections = self
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (Target::Section(i), &s.doc));
+        let pages = self
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (Target::Page(i), &p.doc));
+        sections.chain(pages)
+    }
+}
+
+/// Source bytes as text: a UTF-8 byte-order mark is dropped; bytes that are
+/// not UTF-8 are an error naming the file and the line they are on.
+pub fn decode(file: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+        let mut loc = Location::at(file, &valid, offset, 0);
+        loc.snippet = None;
+        Diagnostic::error(Problem::NotUtf8 { offset }, loc)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_drops_a_bom_and_names_bad_bytes() {
+        assert_eq!(
+            decode(Path::new("a.md"), b"\xEF\xBB\xBF+++".to_vec()).unwrap(),
+            "+++"
+        );
+        let err = decode(Path::new("a.md"), b"ok\nbad \xFF here".to_vec()).unwrap_err();
+        assert_eq!(err.problem, Problem::NotUtf8 { offset: 7 });
+        let loc = err.location.unwrap();
+        assert_eq!((loc.line, loc.column), (2, 5));
+    }
+}

@@ -1,0 +1,343 @@
+//! Diagnostics: every problem pamphlet finds in a site, with where it is.
+//!
+//! A build never stops at the first problem. Each stage pushes [`Diagnostic`]s
+//! into a list and goes on; the CLI prints them all at the end, as text for
+//! people (`error: …`, `--> file:line:col`, the source line) or as JSON for
+//! tools. The [`Problem`] enum is the one place that words each kind of
+//! problem, so tests match on its variants rather than on message text.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// How serious a diagnostic is: errors fail the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Every kind of problem pamphlet reports.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum Problem {
+    #[error("cannot read {what}: {reason}")]
+    Io { what: String, reason: String },
+    #[error("file is not valid UTF-8 (first bad byte at offset {offset})")]
+    NotUtf8 { offset: usize },
+    #[error("{0}")]
+    Toml(String),
+    #[error("unknown key `{key}`{}", did_you_mean(.suggestion))]
+    UnknownKey {
+        key: String,
+        suggestion: Option<String>,
+    },
+    #[error("missing required key `{0}`")]
+    MissingKey(String),
+    #[error("`{key}`: {reason}")]
+    BadValue { key: String, reason: String },
+    #[error("key `{key}` belongs to {owner} pages, but this page is a `{kind}`")]
+    KeyNotForKind {
+        key: String,
+        owner: String,
+        kind: String,
+    },
+    #[error(
+        "missing front matter: a page starts with a `+++` line, its TOML, and a closing `+++` line"
+    )]
+    NoFrontMatter,
+    #[error("front matter is not closed: add a `+++` line after it")]
+    UnclosedFrontMatter,
+    #[error("unknown timezone \"{zone}\"{}", did_you_mean(.suggestion))]
+    UnknownTimezone {
+        zone: String,
+        suggestion: Option<String>,
+    },
+    #[error("event ends ({end}) before it starts ({start})")]
+    EndBeforeStart { start: String, end: String },
+    #[error("{url_path} is produced by both {first} and {second}")]
+    DuplicateUrl {
+        url_path: String,
+        first: String,
+        second: String,
+    },
+    #[error("duplicate heading id `{0}` on this page")]
+    DuplicateId(String),
+    #[error("link to missing page `{0}`")]
+    BrokenLink(String),
+    #[error("link to missing anchor `#{anchor}` in `{page}`")]
+    BrokenAnchor { page: String, anchor: String },
+    #[error("image `{0}` has no alt text: describe it in the brackets, ![like this](…)")]
+    ImageWithoutAlt(String),
+    #[error("heading level skips from h{from} to h{to}")]
+    SkippedHeadingLevel { from: u8, to: u8 },
+    #[error("no syntax highlighting for language `{0}`; the code is shown plain")]
+    UnknownLanguage(String),
+    #[error("symbolic link loop: {0}")]
+    LinkLoop(String),
+    #[error("link points outside the site: {0}")]
+    LinkOutsideSite(String),
+    #[error("template error: {0}")]
+    Template(String),
+    #[error("theme `{0}` not found (looked in themes/{0}/)")]
+    ThemeNotFound(String),
+    #[error("{0}")]
+    Output(String),
+    #[error("title is {len} characters; keep it to {max} so it fits in search results")]
+    TitleTooLong { len: usize, max: usize },
+    #[error("description is {len} characters; keep it to {max}")]
+    DescriptionTooLong { len: usize, max: usize },
+    #[error("review was due on {0}: check the page and update `reviewed` and `review_due`")]
+    ReviewOverdue(String),
+}
+
+fn did_you_mean(suggestion: &Option<String>) -> String {
+    match suggestion {
+        Some(s) => format!(" (did you mean \"{s}\"?)"),
+        None => String::new(),
+    }
+}
+
+/// Where a problem is: a file relative to the site root, and a position in it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Location {
+    pub file: PathBuf,
+    /// 1-based line, 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column in characters, 0 when unknown.
+    pub column: usize,
+    /// The source line, for the snippet, and the length of the marked span.
+    pub snippet: Option<(String, usize)>,
+}
+
+impl Location {
+    /// A location naming only a file.
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Location {
+            file: file.into(),
+            line: 0,
+            column: 0,
+            snippet: None,
+        }
+    }
+
+    /// A location at byte `offset` (marking `len` bytes) of `source`, the text of `file`.
+    pub fn at(file: impl Into<PathBuf>, source: &str, offset: usize, len: usize) -> Self {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[offset..]
+            .find('\n')
+            .map_or(source.len(), |i| offset + i);
+        let line_text = source[line_start..line_end].trim_end_matches('\r');
+        let line = source[..offset].bytes().filter(|&b| b == b'\n').count() + 1;
+        let column = source[line_start..offset].chars().count() + 1;
+        let marked = source[offset..(offset + len).min(line_end)].chars().count();
+        Location {
+            file: file.into(),
+            line,
+            column,
+            snippet: Some((line_text.to_string(), marked.max(1))),
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One finding of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub problem: Problem,
+    pub location: Option<Location>,
+}
+
+impl Diagnostic {
+    pub fn error(problem: Problem, location: Location) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            problem,
+            location: Some(location),
+        }
+    }
+
+    pub fn warning(problem: Problem, location: Location) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            problem,
+            location: Some(location),
+        }
+    }
+
+    /// A problem with no file to point at (a bad command-line value, say).
+    pub fn global(problem: Problem) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            problem,
+            location: None,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    pub fn file(&self) -> Option<&Path> {
+        self.location.as_ref().map(|l| l.file.as_path())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// The rustc-like text form: message, `--> file:line:col`, and the line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.problem)?;
+        let Some(loc) = &self.location else {
+            return Ok(());
+        };
+        let file = loc.file.display().to_string().replace('\\', "/");
+        match (loc.line, loc.column) {
+            (0, _) => writeln!(f, "  --> {file}")?,
+            (line, 0) => writeln!(f, "  --> {file}:{line}")?,
+            (line, col) => writeln!(f, "  --> {file}:{line}:{col}")?,
+        }
+        if let Some((text, len)) = &loc.snippet {
+            let num = loc.line.to_string();
+            let pad = " ".repeat(num.len());
+            let indent = " ".repeat(loc.column.saturating_sub(1));
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{num} | {}", text.replace('\t', " "))?;
+            writeln!(f, "{pad} | {indent}{}", "^".repeat(*len))?;
+        }
+        Ok(())
+    }
+}
+
+/// The JSON form of one diagnostic, as `check --format json` and serve print it.
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic {
+    pub severity: Severity,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl From<&Diagnostic> for JsonDiagnostic {
+    fn from(d: &Diagnostic) -> Self {
+        let loc = d.location.as_ref();
+        JsonDiagnostic {
+            severity: d.severity,
+            file: loc.map(|l| l.file.display().to_string().replace('\\', "/")),
+            line: loc.map(|l| l.line).filter(|&n| n > 0),
+            column: loc.map(|l| l.column).filter(|&n| n > 0),
+            message: d.problem.to_string(),
+        }
+    }
+}
+
+/// Findings as a JSON document: `{"errors": […], "warnings": […]}`.
+pub fn to_json(diagnostics: &[Diagnostic]) -> String {
+    #[derive(Serialize)]
+    struct Doc {
+        errors: Vec<JsonDiagnostic>,
+        warnings: Vec<JsonDiagnostic>,
+    }
+    let pick = |sev| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == sev)
+            .map(JsonDiagnostic::from)
+            .collect()
+    };
+    let doc = Doc {
+        errors: pick(Severity::Error),
+        warnings: pick(Severity::Warning),
+    };
+    serde_json::to_string_pretty(&doc).expect("diagnostics serialize")
+}
+
+/// Sorts diagnostics by file and position and drops exact repeats, so that
+/// output is stable whatever order parallel stages finished in.
+pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            let loc = d.location.as_ref();
+            (
+                d.severity,
+                loc.map(|l| l.file.clone()),
+                loc.map_or(0, |l| l.line),
+                loc.map_or(0, |l| l.column),
+                d.problem.to_string(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    diagnostics.dedup();
+}
+
+/// The closest candidate to `word` when it is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_lines_and_characters() {
+        let src = "+++\ntitle = \"é\"\nzone = \"x\"\n+++\n";
+        let off = src.find("\"x\"").unwrap();
+        let loc = Location::at("a.md", src, off, 3);
+        assert_eq!((loc.line, loc.column), (3, 8));
+        assert_eq!(loc.snippet, Some(("zone = \"x\"".to_string(), 3)));
+    }
+
+    #[test]
+    fn location_inside_a_multibyte_character_does_not_panic() {
+        let src = "ééé";
+        let loc = Location::at("a.md", src, 1, 1);
+        assert_eq!(loc.column, 1);
+    }
+
+    #[test]
+    fn suggestion_finds_close_zone_names() {
+        let zones = ["Europe/Brussels", "Europe/Berlin", "Asia/Kolkata"];
+        assert_eq!(
+            suggest("Europe/Brusels", zones).as_deref(),
+            Some("Europe/Brussels")
+        );
+        assert_eq!(suggest("Mars/Olympus", zones), None);
+    }
+
+    #[test]
+    fn text_form_names_file_line_and_column() {
+        let src = "timezone = \"Europe/Brusels\"\n";
+        let d = Diagnostic::error(
+            Problem::UnknownTimezone {
+                zone: "Europe/Brusels".into(),
+                suggestion: Some("Europe/Brussels".into()),
+            },
+            Location::at("content/events/w.md", src, 11, 16),
+        );
+        let text = d.to_string();
+        assert!(text.starts_with(
+            "error: unknown timezone \"Europe/Brusels\" (did you mean \"Europe/Brussels\"?)\n  --> content/events/w.md:1:12\n"
+        ));
+    }
+}

@@ -1,0 +1,341 @@
+//! The second pass: a page body to HTML.
+//!
+//! pulldown-cmark parses; this module rewrites its event stream before the
+//! HTML writer sees it: heading ids from the scan, `@/` links resolved,
+//! callouts as labelled boxes, titled images as figures, fenced code
+//! highlighted, footnotes gathered at the end with links back, and raw HTML
+//! escaped when the site asks for it.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::ops::Range;
+
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+use super::{Highlighter, Scan};
+use crate::config::{MarkdownConfig, RawHtml};
+use crate::error::Problem;
+
+/// Turns `@/path.md` into a URL. Implemented by the build over the site's pages.
+pub trait LinkResolver {
+    fn resolve(&self, page: &str) -> Option<String>;
+}
+
+/// A page body as HTML, with anything worth a warning.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Problems with byte offsets into the body.
+    pub warnings: Vec<(Problem, usize, usize)>,
+}
+
+/// Renders `body`, whose first pass gave `scan`.
+pub fn render(
+    body: &str,
+    scan: &Scan,
+    config: &MarkdownConfig,
+    links: &dyn LinkResolver,
+    highlighter: &Highlighter,
+) -> Rendered {
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, super::options(config))
+        .into_offset_iter()
+        .collect();
+    let mut state = State {
+        config,
+        links,
+        highlighter,
+        scan,
+        headings: 0,
+        out: Vec::with_capacity(events.len()),
+        warnings: Vec::new(),
+        numbers: HashMap::new(),
+        references: HashMap::new(),
+        definitions: HashMap::new(),
+    };
+    let mut i = 0;
+    while i < events.len() {
+        i = state.step(&events, i);
+    }
+    state.finish_footnotes();
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
+    Rendered {
+        html,
+        warnings: state.warnings,
+    }
+}
+
+struct State<'a, 'c> {
+    config: &'c MarkdownConfig,
+    links: &'c dyn LinkResolver,
+    highlighter: &'c Highlighter,
+    scan: &'c Scan,
+    headings: usize,
+    out: Vec<Event<'a>>,
+    warnings: Vec<(Problem, usize, usize)>,
+    /// Footnote name to its number, in order of first reference.
+    numbers: HashMap<CowStr<'a>, usize>,
+    references: HashMap<usize, usize>,
+    definitions: HashMap<CowStr<'a>, Vec<Event<'a>>>,
+}
+
+impl<'a, 'c> State<'a, 'c> {
+    /// Handles the event at `i` and returns the index of the next one.
+    fn step(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize) -> usize {
+        let config = self.config;
+        match &events[i].0 {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
+                let id = self
+                    .scan
+                    .headings
+                    .get(self.headings)
+                    .map(|h| CowStr::from(h.id.clone()));
+                self.headings += 1;
+                self.out.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id,
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with("@/") => {
+                let dest = self
+                    .resolve(dest_url)
+                    .map_or_else(|| dest_url.clone(), CowStr::from);
+                self.out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Paragraph) => {
+                if let Some(next) = self.figure(events, i) {
+                    return next;
+                }
+                self.out.push(events[i].0.clone());
+            }
+            Event::Start(Tag::CodeBlock(kind)) if config.highlight => {
+                return self.code_block(events, i, kind);
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = callout(*kind);
+                let html = format!(
+                    "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{label}</p>\n"
+                );
+                self.out.push(Event::Html(html.into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                self.out.push(Event::Html("</div>\n".into()))
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) if config.raw_html == RawHtml::Escape => {
+                self.out.push(Event::Text(raw.clone()));
+            }
+            Event::FootnoteReference(name) => self.footnote_reference(name.clone()),
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                return self.footnote_definition(events, i, name.clone());
+            }
+            other => self.out.push(other.clone()),
+        }
+        i + 1
+    }
+
+    fn resolve(&self, dest: &str) -> Option<String> {
+        let rest = &dest[2..];
+        let (page, anchor) = rest
+            .split_once('#')
+            .map_or((rest, None), |(p, a)| (p, Some(a)));
+        let mut url = self.links.resolve(page)?;
+        if let Some(anchor) = anchor {
+            url.push('#');
+            url.push_str(anchor);
+        }
+        Some(url)
+    }
+
+    /// A paragraph holding only an image with a title becomes a `<figure>`
+    /// whose caption is the title. Returns the index after the paragraph.
+    fn figure(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize) -> Option<usize> {
+        let Some((
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }),
+            _,
+        )) = events.get(i + 1)
+        else {
+            return None;
+        };
+        if title.is_empty() {
+            return None;
+        }
+        let mut alt = String::new();
+        let mut j = i + 2;
+        loop {
+            match &events.get(j)?.0 {
+                Event::End(TagEnd::Image) => break,
+                Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                _ => {}
+            }
+            j += 1;
+        }
+        if !matches!(events.get(j + 1), Some((Event::End(TagEnd::Paragraph), _))) {
+            return None;
+        }
+        let mut html = String::from("<figure>\n<img src=\"");
+        escape_href(&mut html, dest_url).ok()?;
+        html.push_str("\" alt=\"");
+        escape_html(&mut html, &alt).ok()?;
+        html.push_str("\">\n<figcaption>");
+        escape_html(&mut html, title).ok()?;
+        html.push_str("</figcaption>\n</figure>\n");
+        self.out.push(Event::Html(html.into()));
+        Some(j + 2)
+    }
+
+    fn code_block(
+        &mut self,
+        events: &[(Event<'a>, Range<usize>)],
+        i: usize,
+        kind: &CodeBlockKind<'a>,
+    ) -> usize {
+        let mut code = String::new();
+        let mut j = i + 1;
+        while let Some((event, _)) = events.get(j) {
+            match event {
+                Event::Text(t) => code.push_str(t),
+                Event::End(TagEnd::CodeBlock) => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
+            CodeBlockKind::Indented => "",
+        };
+        let mut html = String::from("<pre class=\"code\"");
+        let inner = if lang.is_empty() {
+            html.push_str("><code>");
+            let mut escaped = String::new();
+            escape_html(&mut escaped, &code).expect("writing to a String");
+            escaped
+        } else {
+            let _ = write!(
+                html,
+                " data-lang=\"{0}\"><code class=\"language-{0}\">",
+                Attr(lang)
+            );
+            self.highlighter
+                .highlight(lang, &code)
+                .unwrap_or_else(|plain| {
+                    let at = &events[i].1;
+                    let line_len = events
+                        .get(i)
+                        .map_or(0, |(_, r)| r.len().min(3 + lang.len()));
+                    self.warnings.push((
+                        Problem::UnknownLanguage(lang.to_string()),
+                        at.start,
+                        line_len,
+                    ));
+                    plain
+                })
+        };
+        html.push_str(&inner);
+        html.push_str("</code></pre>\n");
+        self.out.push(Event::Html(html.into()));
+        j + 1
+    }
+
+    fn footnote_reference(&mut self, name: CowStr<'a>) {
+        let next = self.numbers.len() + 1;
+        let n = *self.numbers.entry(name).or_insert(next);
+        let count = self.references.entry(n).or_insert(0);
+        *count += 1;
+        let id = if *count == 1 {
+            format!("fnref-{n}")
+        } else {
+            format!("fnref-{n}-{count}")
+        };
+        let html =
+            format!("<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" id=\"{id}\">{n}</a></sup>");
+        self.out.push(Event::Html(html.into()));
+    }
+
+    /// Takes a definition out of the flow; it is written at the end.
+    fn footnote_definition(
+        &mut self,
+        events: &[(Event<'a>, Range<usize>)],
+        i: usize,
+        name: CowStr<'a>,
+    ) -> usize {
+        let saved = std::mem::take(&mut self.out);
+        let mut j = i + 1;
+        while let Some((event, _)) = events.get(j) {
+            if matches!(event, Event::End(TagEnd::FootnoteDefinition)) {
+                break;
+            }
+            j = self.step(events, j);
+        }
+        let body = std::mem::replace(&mut self.out, saved);
+        self.definitions.entry(name).or_insert(body);
+        j + 1
+    }
+
+    /// Writes the referenced footnotes, in order of first reference, each
+    /// with a link back to where it was cited. Unreferenced ones are dropped.
+    fn finish_footnotes(&mut self) {
+        if self.numbers.is_empty() {
+            return;
+        }
+        let mut order: Vec<_> = self.numbers.iter().map(|(k, v)| (*v, k.clone())).collect();
+        order.sort_by_key(|(n, _)| *n);
+        self.out.push(Event::Html(
+            "<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n".into(),
+        ));
+        for (n, name) in order {
+            self.out
+                .push(Event::Html(format!("<li id=\"fn-{n}\">\n").into()));
+            let mut body = self.definitions.remove(&name).unwrap_or_default();
+            let back = Event::Html(format!(" <a href=\"#fnref-{n}\" class=\"footnote-back\" aria-label=\"Back to reference {n}\">↩</a>").into());
+            match body.last() {
+                Some(Event::End(TagEnd::Paragraph)) => body.insert(body.len() - 1, back),
+                _ => body.push(back),
+            }
+            self.out.extend(body);
+            self.out.push(Event::Html("</li>\n".into()));
+        }
+        self.out.push(Event::Html("</ol>\n</section>\n".into()));
+    }
+}
+
+fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// Text escaped for an HTML attribute.
+struct Attr<'s>(&'s str);
+
+impl std::fmt::Display for Attr<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut s = String::new();
+        escape_html(&mut s, self.0).map_err(|_| std::fmt::Error)?;
+        f.write_str(&s)
+    }
+}

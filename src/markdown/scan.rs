@@ -1,0 +1,216 @@
+//! The first pass over a page: headings, links, images and words.
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use super::IdSet;
+use crate::error::Problem;
+
+/// A heading of a page, with the id it will carry in HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+    /// Written by the author as `{#id}` rather than derived from the text.
+    pub explicit: bool,
+}
+
+/// A link the author wrote to another page (`@/…`) or an anchor (`#…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// The page part without `@/` (`explainers/x.md`); empty for `#anchor`.
+    pub page: String,
+    pub anchor: Option<String>,
+    /// Byte offset of the link in the body.
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// What the first pass learns about a page.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    pub headings: Vec<Heading>,
+    pub links: Vec<LinkRef>,
+    pub word_count: usize,
+    /// Problems in the body, with byte offsets into it.
+    pub problems: Vec<(Problem, usize, usize)>,
+}
+
+impl Scan {
+    pub fn has_anchor(&self, id: &str) -> bool {
+        self.headings.iter().any(|h| h.id == id)
+    }
+}
+
+/// Reads `body` once. `options` must be those [`super::render`] will use, so
+/// that ids and links agree between the passes.
+pub fn scan(body: &str, options: pulldown_cmark::Options) -> Scan {
+    let mut out = Scan::default();
+    let mut ids = IdSet::default();
+    let mut heading: Option<(u8, Option<String>, String, usize)> = None;
+    let mut image: Option<(String, String, usize, usize)> = None;
+    let mut last_level = 1u8;
+    let mut in_code = false;
+
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((
+                    level_number(level),
+                    id.map(|s| s.to_string()),
+                    String::new(),
+                    range.start,
+                ));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((level, explicit, text, start)) = heading.take() else {
+                    continue;
+                };
+                let line_len = body[start..].find('\n').unwrap_or(body.len() - start);
+                if level > last_level + 1 {
+                    out.problems.push((
+                        Problem::SkippedHeadingLevel {
+                            from: last_level,
+                            to: level,
+                        },
+                        start,
+                        line_len,
+                    ));
+                }
+                last_level = level;
+                let id = match &explicit {
+                    Some(id) if !ids.claim(id) => {
+                        out.problems
+                            .push((Problem::DuplicateId(id.clone()), start, line_len));
+                        id.clone()
+                    }
+                    Some(id) => id.clone(),
+                    None => ids.derive(&text),
+                };
+                let text = text.trim().to_string();
+                out.headings.push(Heading {
+                    level,
+                    id,
+                    text,
+                    explicit: explicit.is_some(),
+                });
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(link) = link_ref(&dest_url, range.start, range.len()) {
+                    out.links.push(link);
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some((
+                    dest_url.to_string(),
+                    String::new(),
+                    range.start,
+                    range.len(),
+                ));
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((src, alt, start, len)) = image.take() {
+                    if alt.trim().is_empty() {
+                        out.problems
+                            .push((Problem::ImageWithoutAlt(src), start, len));
+                    }
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, _, buf, _)) = heading.as_mut() {
+                    buf.push_str(&text);
+                }
+                if let Some((_, alt, _, _)) = image.as_mut() {
+                    alt.push_str(&text);
+                }
+                if !in_code {
+                    out.word_count += count_words(&text);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn link_ref(dest: &str, offset: usize, len: usize) -> Option<LinkRef> {
+    let (page, anchor) = if let Some(rest) = dest.strip_prefix("@/") {
+        match rest.split_once('#') {
+            Some((p, a)) => (p.to_string(), Some(a.to_string())),
+            None => (rest.to_string(), None),
+        }
+    } else if let Some(anchor) = dest.strip_prefix('#') {
+        (String::new(), Some(anchor.to_string()))
+    } else {
+        return None;
+    };
+    Some(LinkRef {
+        page,
+        anchor: anchor.filter(|a| !a.is_empty()),
+        offset,
+        len,
+    })
+}
+
+/// Words are runs of non-space characters with at least one letter or digit,
+/// so stray punctuation between inline elements is not counted.
+fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+pub(crate) fn level_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::MarkdownConfig;
+
+    fn run(body: &str) -> Scan {
+        scan(body, super::super::options(&MarkdownConfig::default()))
+    }
+
+    #[test]
+    fn headings_get_ids_explicit_or_derived() {
+        let s = run("## What is it?\n\n## Risks {#risks}\n\n### What is it?\n");
+        let ids: Vec<_> = s.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["what-is-it", "risks", "what-is-it-1"]);
+        assert!(s.headings[1].explicit);
+        assert!(s.problems.is_empty());
+    }
+
+    #[test]
+    fn skipped_levels_duplicate_ids_and_missing_alt_are_found() {
+        let s = run("## A {#x}\n\n#### B {#x}\n\n![](cat.png)\n");
+        let problems: Vec<_> = s.problems.iter().map(|p| &p.0).collect();
+        assert_eq!(
+            problems[0],
+            &Problem::SkippedHeadingLevel { from: 2, to: 4 }
+        );
+        assert_eq!(problems[1], &Problem::DuplicateId("x".into()));
+        assert_eq!(problems[2], &Problem::ImageWithoutAlt("cat.png".into()));
+        assert_eq!(s.problems[2].1, "## A {#x}\n\n#### B {#x}\n\n".len());
+    }
+
+    #[test]
+    fn internal_links_and_anchors_are_collected_with_offsets() {
+        let body = "See [a](@/explainers/a.md#risks), [b](#top) and [c](https://x.org).\n";
+        let s = run(body);
+        assert_eq!(s.links.len(), 2);
+        assert_eq!(s.links[0].page, "explainers/a.md");
+        assert_eq!(s.links[0].anchor.as_deref(), Some("risks"));
+        assert_eq!(s.links[0].offset, 4);
+        assert_eq!(s.links[1].page, "");
+        assert_eq!(s.word_count, 5);
+    }
+
+    #[test]
+    fn code_is_not_counted_as_words() {
+        assert_eq!(run("One two.\n\n```\nlet x = 1;\n```\n").word_count, 2);
+    }
+}

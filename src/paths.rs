@@ -1,0 +1,248 @@
+//! The three kinds of path, and the one place that builds URLs.
+//!
+//! A [`SourcePath`] names a file under `content/` (`explainers/open-weights.md`),
+//! a [`UrlPath`] is where it is served (`/explainers/open-weights/`), and a
+//! permalink is the URL path joined to the site's `base_url`. Keeping them
+//! apart stops a file path from leaking into a link, or a link into the disk.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// A file under `content/`, relative to it, always with `/` separators.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct SourcePath(String);
+
+impl SourcePath {
+    /// From a path relative to `content/`.
+    pub fn new(relative: &Path) -> Self {
+        let parts: Vec<_> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect();
+        SourcePath(parts.join("/"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The folder part (`explainers` for `explainers/x.md`, `` for `x.md`).
+    pub fn dir(&self) -> &str {
+        self.0.rsplit_once('/').map_or("", |(d, _)| d)
+    }
+
+    /// The file name without `.md`.
+    pub fn stem(&self) -> &str {
+        let name = self.0.rsplit_once('/').map_or(self.0.as_str(), |(_, f)| f);
+        name.strip_suffix(".md").unwrap_or(name)
+    }
+
+    /// The path of this file on disk, given the site root.
+    pub fn on_disk(&self, content_dir: &Path) -> PathBuf {
+        content_dir.join(&self.0)
+    }
+}
+
+impl fmt::Display for SourcePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A URL path on the site: starts with `/`; pages and sections end with `/`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct UrlPath(String);
+
+impl UrlPath {
+    pub fn root() -> Self {
+        UrlPath("/".into())
+    }
+
+    /// `/a/b/` from the segments `["a", "b"]`.
+    pub fn from_segments<'a>(segments: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut s = String::from("/");
+        for seg in segments.into_iter().filter(|s| !s.is_empty()) {
+            s.push_str(seg);
+            s.push('/');
+        }
+        UrlPath(s)
+    }
+
+    /// A URL path as an author wrote it (`/old/page/`, `old/page`), normalised
+    /// to start with `/`. Paths naming a file (`/feed.xml`) keep no trailing slash.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || trimmed.contains("://") || trimmed.contains(['?', '#', '\\']) {
+            return None;
+        }
+        let segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
+        if segments.iter().any(|s| *s == "." || *s == "..") {
+            return None;
+        }
+        let last_is_file = segments.last().is_some_and(|s| s.contains('.'));
+        let mut path = UrlPath::from_segments(segments.iter().copied()).0;
+        if last_is_file {
+            path.pop();
+        }
+        Some(UrlPath(path))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `/explainers/page/2/` for page 2 of `/explainers/`.
+    pub fn paginated(&self, n: usize) -> Self {
+        if n <= 1 {
+            self.clone()
+        } else {
+            UrlPath(format!("{}page/{n}/", self.0))
+        }
+    }
+
+    /// The output file for this path: `explainers/x/index.html`, or the file itself.
+    pub fn output_file(&self) -> PathBuf {
+        let rel = self.0.trim_start_matches('/');
+        if rel.is_empty() || rel.ends_with('/') {
+            PathBuf::from(format!("{rel}index.html"))
+        } else {
+            PathBuf::from(rel)
+        }
+    }
+
+    /// The absolute URL of this path on a site served at `base_url`.
+    pub fn permalink(&self, base_url: &str) -> String {
+        format!("{}{}", base_url.trim_end_matches('/'), self.0)
+    }
+}
+
+impl fmt::Display for UrlPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A URL-safe slug: lowercase letters and digits (any script), other runs
+/// become one `-`, no leading or trailing `-`.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c != '\'' && c != '’' {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Whether `url` is a link pamphlet lets authors put in front matter:
+/// `http`, `https` or `mailto`, with something after the scheme and no spaces.
+pub fn is_allowed_url(url: &str) -> bool {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    if let Some(rest) = url.strip_prefix("mailto:") {
+        return rest.contains('@') && !rest.starts_with('@');
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let Some(rest) = rest else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let name = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-.[]:".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_and_dashed() {
+        assert_eq!(
+            slugify("Open weights: what & why?"),
+            "open-weights-what-why"
+        );
+        assert_eq!(slugify("  --EU AI Act--  "), "eu-ai-act");
+        assert_eq!(slugify("Don't panic"), "dont-panic");
+        assert_eq!(slugify("Égalité des chances"), "égalité-des-chances");
+        assert_eq!(slugify("!!!"), "");
+    }
+
+    #[test]
+    fn url_paths_are_built_in_one_way() {
+        assert_eq!(
+            UrlPath::from_segments(["explainers", "open-weights"]).as_str(),
+            "/explainers/open-weights/"
+        );
+        assert_eq!(UrlPath::from_segments([""]).as_str(), "/");
+        let p = UrlPath::from_segments(["events"]);
+        assert_eq!(p.paginated(1).as_str(), "/events/");
+        assert_eq!(p.paginated(3).as_str(), "/events/page/3/");
+        assert_eq!(p.output_file(), PathBuf::from("events/index.html"));
+        assert_eq!(UrlPath::root().output_file(), PathBuf::from("index.html"));
+        assert_eq!(
+            p.permalink("https://example.org/"),
+            "https://example.org/events/"
+        );
+    }
+
+    #[test]
+    fn authored_url_paths_are_normalised_or_refused() {
+        assert_eq!(UrlPath::parse("old/page").unwrap().as_str(), "/old/page/");
+        assert_eq!(UrlPath::parse("/old.html").unwrap().as_str(), "/old.html");
+        assert_eq!(UrlPath::parse("/a/../../etc/"), None);
+        assert_eq!(UrlPath::parse("https://x.org/"), None);
+        assert_eq!(UrlPath::parse(""), None);
+    }
+
+    #[test]
+    fn source_paths_know_their_folder_and_stem() {
+        let p = SourcePath::new(Path::new("explainers/open-weights.md"));
+        assert_eq!((p.dir(), p.stem()), ("explainers", "open-weights"));
+        let top = SourcePath::new(Path::new("about.md"));
+        assert_eq!((top.dir(), top.stem()), ("", "about"));
+    }
+
+    #[test]
+    fn only_web_and_mail_links_are_allowed() {
+        for ok in [
+            "https://example.org",
+            "http://a.b/c?d#e",
+            "mailto:x@example.org",
+            "https://h:8080/x",
+        ] {
+            assert!(is_allowed_url(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "example.org",
+            "mailto:nobody",
+        ] {
+            assert!(!is_allowed_url(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! The typed template context: what themes can use, as `Serialize` structs
+//! that borrow from the content model. Their fields are the theme API that
+//! the README documents.
+
+use jiff::civil;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::{Content, Definition, EventStatus, KindData, Page, Section, ToolStatus, When};
+use crate::markdown::{TocEntry, toc};
+use crate::paths::slugify;
+
+/// `config`: site.toml as templates see it.
+#[derive(Serialize)]
+pub struct ConfigContext<'a> {
+    pub title: &'a str,
+    pub base_url: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub license: &'a str,
+    pub timezone: &'a str,
+    pub extra: serde_json::Value,
+}
+
+impl<'a> ConfigContext<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        ConfigContext {
+            title: &config.title,
+            base_url: &config.base_url,
+            description: &config.description,
+            language: &config.language,
+            license: &config.license,
+            timezone: &config.timezone_name,
+            extra: toml_to_json(&toml::Value::Table(config.extra.clone())),
+        }
+    }
+}
+
+/// TOML as plain data for templates: dates become their TOML text.
+pub fn toml_to_json(value: &toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        toml::Value::String(s) => J::String(s.clone()),
+        toml::Value::Integer(i) => J::from(*i),
+        toml::Value::Float(f) => J::from(*f),
+        toml::Value::Boolean(b) => J::Bool(*b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(a) => J::Array(a.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => J::Object(
+            t.iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// A link to another page: what lists and breadcrumbs need.
+#[derive(Serialize, Clone)]
+pub struct LinkContext {
+    pub title: String,
+    pub path: String,
+    pub permalink: String,
+}
+
+#[derive(Serialize)]
+pub struct TagRef {
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+}
+
+#[derive(Serialize)]
+pub struct ChangeContext {
+    pub date: String,
+    pub note: String,
+}
+
+#[derive(Serialize)]
+pub struct ReadingContext<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct RelatedTerm {
+    pub slug: String,
+    pub title: String,
+    pub path: String,
+}
+
+/// `page`: one page. Kind-specific keys are present on every page (empty
+/// or null where they do not apply), so templates can test them plainly.
+#[derive(Serialize, Default)]
+pub struct PageContext<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub kind: &'a str,
+    pub slug: String,
+    pub path: String,
+    pub permalink: String,
+    pub toc: Vec<TocEntry>,
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    pub draft: bool,
+    pub weight: i64,
+    pub tags: Vec<TagRef>,
+    pub extra: serde_json::Value,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub section_path: String,
+    pub breadcrumbs: Vec<LinkContext>,
+    // Explainers.
+    pub summary: &'a str,
+    pub takeaways: &'a [String],
+    pub audience: &'a [String],
+    pub reviewed: Option<String>,
+    pub review_due: Option<String>,
+    pub review_overdue: bool,
+    pub changes: Vec<ChangeContext>,
+    pub further_reading: Vec<ReadingContext<'a>>,
+    // Terms.
+    pub short: &'a str,
+    pub synonyms: &'a [String],
+    pub related: Vec<RelatedTerm>,
+    pub definitions: &'a [Definition],
+    // Events.
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub all_day: bool,
+    pub timezone: Option<&'a str>,
+    pub location: Option<&'a str>,
+    pub online: Option<&'a str>,
+    pub register: Option<&'a str>,
+    pub organizer: Option<&'a str>,
+    pub status: Option<&'static str>,
+    // Tools.
+    pub url: Option<&'a str>,
+    pub license: Option<&'a str>,
+    pub maintainer: Option<&'a str>,
+    pub category: Option<&'a str>,
+}
+
+/// Everything the page contexts need to know about the whole site.
+pub struct Links<'a> {
+    pub config: &'a Config,
+    pub content: &'a Content,
+    pub today: civil::Date,
+}
+
+impl Links<'_> {
+    /// The path as served, with the base URL's own path in front.
+    pub fn path(&self, url: &crate::paths::UrlPath) -> String {
+        format!("{}{}", self.config.base_path(), url)
+    }
+
+    pub fn permalink(&self, url: &crate::paths::UrlPath) -> String {
+        url.permalink(&self.config.base_url)
+    }
+
+    pub fn link(&self, doc: &crate::content::Doc) -> LinkContext {
+        LinkContext {
+            title: doc.meta.title.clone(),
+            path: self.path(&doc.url),
+            permalink: self.permalink(&doc.url),
+        }
+    }
+
+    pub fn tag(&self, name: &str) -> TagRef {
+        let slug = slugify(name);
+        let url = crate::paths::UrlPath::from_segments(["tags", slug.as_str()]);
+        TagRef {
+            name: name.to_string(),
+            path: self.path(&url),
+            slug,
+        }
+    }
+
+    /// Home, then each enclosing section, outermost first.
+    pub fn breadcrumbs(&self, mut section: Option<usize>) -> Vec<LinkContext> {
+        let mut out = Vec::new();
+        while let Some(i) = section {
+            let s = &self.content.sections[i];
+            out.push(self.link(&s.doc));
+            section = s.parent;
+        }
+        out.reverse();
+        out
+    }
+}
+
+fn date_text(d: civil::Date) -> String {
+    d.to_string()
+}
+
+fn when_text(w: When) -> String {
+    match w {
+        When::Day(d) => d.to_string(),
+        When::At(dt) => dt.strftime("%Y-%m-%dT%H:%M:%S").to_string(),
+    }
+}
+
+/// The context of one page, without its rendered body.
+pub fn page<'a>(links: &Links<'a>, page: &'a Page) -> PageContext<'a> {
+    let doc = &page.doc;
+    let meta = &doc.meta;
+    let mut ctx = PageContext {
+        title: &meta.title,
+        description: &meta.description,
+        kind: page.kind.name(),
+        slug: doc
+            .url
+            .as_str()
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_string(),
+        path: links.path(&doc.url),
+        permalink: links.permalink(&doc.url),
+        toc: toc(&doc.scan.headings),
+        date: meta.date.map(date_text),
+        updated: meta.updated.map(date_text),
+        draft: meta.draft,
+        weight: meta.weight,
+        tags: meta.tags.iter().map(|t| links.tag(t)).collect(),
+        extra: toml_to_json(&toml::Value::Table(meta.extra.clone())),
+        word_count: doc.scan.word_count,
+        reading_time: doc.scan.word_count.div_ceil(200).max(1),
+        section_path: links.path(&links.content.sections[page.section].doc.url),
+        breadcrumbs: links.breadcrumbs(Some(page.section)),
+        ..PageContext::default()
+    };
+    match &page.data {
+        KindData::Explainer(e) => {
+            ctx.summary = &e.summary;
+            ctx.takeaways = &e.takeaways;
+            ctx.audience = &e.audience;
+            ctx.reviewed = e.reviewed.map(date_text);
+            ctx.review_due = e.review_due.as_ref().map(|(d, _)| date_text(*d));
+            ctx.review_overdue = e.review_due.as_ref().is_some_and(|(d, _)| *d < links.today);
+            ctx.changes = e
+                .changes
+                .iter()
+                .map(|(d, n)| ChangeContext {
+                    date: date_text(*d),
+                    note: n.clone(),
+                })
+                .collect();
+            ctx.further_reading = e
+                .further_reading
+                .iter()
+                .map(|(t, u)| ReadingContext { title: t, url: u })
+                .collect();
+        }
+        KindData::Term(t) => {
+            ctx.short = &t.short;
+            ctx.synonyms = &t.synonyms;
+            ctx.definitions = &t.definitions;
+            ctx.related = t
+                .related
+                .iter()
+                .filter_map(|(slug, _)| related_term(links, page, slug))
+                .collect();
+        }
+        KindData::Event(e) => {
+            ctx.start = Some(when_text(e.start));
+            ctx.end = e.end.map(when_text);
+            ctx.all_day = matches!(e.start, When::Day(_));
+            ctx.timezone = Some(&e.timezone_name);
+            ctx.location = e.location.as_deref();
+            ctx.online = e.online.as_deref();
+            ctx.register = e.register.as_deref();
+            ctx.organizer = e.organizer.as_deref();
+            ctx.status = Some(match e.status {
+                EventStatus::Scheduled => "scheduled",
+                EventStatus::Cancelled => "cancelled",
+                EventStatus::Postponed => "postponed",
+            });
+        }
+        KindData::Tool(t) => {
+            ctx.url = t.url.as_deref();
+            ctx.license = t.license.as_deref();
+            ctx.maintainer = t.maintainer.as_deref();
+            ctx.category = t.category.as_deref();
+            ctx.reviewed = t.reviewed.map(date_text);
+            ctx.status = Some(match t.status {
+                ToolStatus::Approved => "approved",
+                ToolStatus::UnderReview => "under-review",
+                ToolStatus::Retired => "retired",
+            });
+        }
+        KindData::Page => {}
+    }
+    ctx
+}
+
+/// A related term by slug: a term page in the same section with that slug.
+fn related_term(links: &Links, page: &Page, slug: &str) -> Option<RelatedTerm> {
+    let section = &links.content.sections[page.section];
+    section
+        .pages
+        .iter()
+        .map(|&i| &links.content.pages[i])
+        .find(|p| p.doc.url.as_str().ends_with(&format!("/{slug}/")))
+        .map(|p| RelatedTerm {
+            slug: slug.to_string(),
+            title: p.doc.meta.title.clone(),
+            path: links.path(&p.doc.url),
+        })
+}
+
+/// `section`: a section and the pages it lists (their bodies are not included).
+#[derive(Serialize)]
+pub struct SectionContext<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub kind: Option<&'static str>,
+    pub path: String,
+    pub permalink: String,
+    pub toc: Vec<TocEntry>,
+    pub extra: serde_json::Value,
+    pub breadcrumbs: Vec<LinkContext>,
+    pub subsections: Vec<SubsectionContext<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct SubsectionContext<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub path: String,
+    pub permalink: String,
+    pub kind: Option<&'static str>,
+}
+
+pub fn subsection<'a>(links: &Links, s: &'a Section) -> SubsectionContext<'a> {
+    SubsectionContext {
+        title: &s.doc.meta.title,
+        description: &s.doc.meta.description,
+        path: links.path(&s.doc.url),
+        permalink: links.permalink(&s.doc.url),
+        kind: s.kind.map(|k| k.name()),
+    }
+}
+
+pub fn section<'a>(links: &Links<'a>, s: &'a Section) -> SectionContext<'a> {
+    let content = links.content;
+    SectionContext {
+        title: &s.doc.meta.title,
+        description: &s.doc.meta.description,
+        kind: s.kind.map(|k| k.name()),
+        path: links.path(&s.doc.url),
+        permalink: links.permalink(&s.doc.url),
+        toc: toc(&s.doc.scan.headings),
+        extra: toml_to_json(&toml::Value::Table(s.doc.meta.extra.clone())),
+        breadcrumbs: links.breadcrumbs(s.parent),
+        subsections: s
+            .subsections
+            .iter()
+            .map(|&i| subsection(links, &content.sections[i]))
+            .collect(),
+    }
+}
+
+/// `paginator`: where a paginated section's page sits among its pages.
+#[derive(Serialize)]
+pub struct Paginator {
+    pub current: usize,
+    pub total: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}

@@ -1,0 +1,165 @@
+//! Filters and functions pamphlet adds to Tera: `date`, `get_url`,
+//! `get_page` and `get_section`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use tera::{Error, Kwargs, State, Tera, Value};
+
+/// What the lookup functions can find: serialized pages and sections by
+/// source path, and URLs by source path.
+#[derive(Default)]
+pub struct Lookup {
+    pub pages: HashMap<String, Value>,
+    pub sections: HashMap<String, Value>,
+    pub permalinks: HashMap<String, String>,
+    pub base_url: String,
+}
+
+pub fn register_filters(tera: &mut Tera) {
+    tera.register_filter("date", date);
+}
+
+/// Where the lookup functions find their data. Templates are compiled before
+/// content is rendered, so the data is filled in once it exists.
+pub type LookupSlot = Arc<OnceLock<Lookup>>;
+
+fn filled(slot: &LookupSlot) -> Result<&Lookup, Error> {
+    slot.get()
+        .ok_or_else(|| Error::message("pages are not loaded yet"))
+}
+
+pub fn register_lookup(tera: &mut Tera, slot: &LookupSlot) {
+    let l = slot.clone();
+    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| {
+        get_url(filled(&l)?, kwargs)
+    });
+    let l = slot.clone();
+    tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
+        find(
+            &filled(&l)?.pages,
+            kwargs,
+            "page",
+            "get_page(path=\"explainers/open-weights.md\")",
+        )
+    });
+    let l = slot.clone();
+    tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
+        find(
+            &filled(&l)?.sections,
+            kwargs,
+            "section",
+            "get_section(path=\"explainers/_index.md\")",
+        )
+    });
+}
+
+fn source_key(path: &str) -> &str {
+    path.trim_start_matches("@/").trim_start_matches('/')
+}
+
+fn find(
+    map: &HashMap<String, Value>,
+    kwargs: Kwargs,
+    what: &str,
+    example: &str,
+) -> Result<Value, Error> {
+    let path: String = kwargs.must_get("path")?;
+    map.get(source_key(&path)).cloned().ok_or_else(|| {
+        Error::message(format!(
+            "no {what} at `{path}` (paths are relative to content/, as in {example})"
+        ))
+    })
+}
+
+/// `get_url(path="@/explainers/x.md")` for a page or section;
+/// `get_url(path="css/site.css")` for a file of the site.
+fn get_url(lookup: &Lookup, kwargs: Kwargs) -> Result<String, Error> {
+    let path: String = kwargs.must_get("path")?;
+    if let Some(rest) = path.strip_prefix("@/") {
+        let (page, anchor) = rest
+            .split_once('#')
+            .map_or((rest, None), |(p, a)| (p, Some(a)));
+        let url = lookup
+            .permalinks
+            .get(source_key(page))
+            .ok_or_else(|| Error::message(format!("get_url: no page or section at `{path}`")))?;
+        return Ok(match anchor {
+            Some(a) => format!("{url}#{a}"),
+            None => url.clone(),
+        });
+    }
+    Ok(format!(
+        "{}/{}",
+        lookup.base_url,
+        path.trim_start_matches('/')
+    ))
+}
+
+/// `{{ page.date | date(format="%-d %B %Y") }}` on `YYYY-MM-DD` or
+/// `YYYY-MM-DDTHH:MM[:SS]` text. The default format is "3 March 2026".
+fn date(value: &str, kwargs: Kwargs, _: &State) -> Result<String, Error> {
+    let format: String = kwargs
+        .get("format")?
+        .unwrap_or_else(|| "%-d %B %Y".to_string());
+    let formatted = if value.contains('T') {
+        let dt: jiff::civil::DateTime = value.parse().map_err(|_| not_a_date(value))?;
+        jiff::fmt::strtime::format(format.as_str(), dt)
+    } else {
+        let date: jiff::civil::Date = value.parse().map_err(|_| not_a_date(value))?;
+        jiff::fmt::strtime::format(format.as_str(), date)
+    };
+    formatted.map_err(|e| {
+        Error::message(format!(
+            "date: cannot format `{value}` with `{format}`: {e}"
+        ))
+    })
+}
+
+fn not_a_date(value: &str) -> Error {
+    Error::message(format!("date: `{value}` is not a date like 2026-03-02"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(template: &str) -> Result<String, tera::Error> {
+        let mut tera = Tera::new();
+        register_filters(&mut tera);
+        let lookup = Lookup {
+            permalinks: HashMap::from([("a/b.md".to_string(), "https://e.org/a/b/".to_string())]),
+            base_url: "https://e.org".into(),
+            ..Lookup::default()
+        };
+        let slot = LookupSlot::default();
+        let _ = slot.set(lookup);
+        register_lookup(&mut tera, &slot);
+        tera.add_raw_template("t", template)?;
+        tera.render("t", &tera::Context::new())
+    }
+
+    #[test]
+    fn date_filter_formats_dates_and_times() {
+        assert_eq!(render("{{ '2026-03-02' | date }}").unwrap(), "2 March 2026");
+        assert_eq!(
+            render("{{ '2026-03-02T09:05:00' | date(format='%H:%M') }}").unwrap(),
+            "09:05"
+        );
+        assert!(render("{{ 'soon' | date }}").is_err());
+    }
+
+    #[test]
+    fn get_url_resolves_pages_and_files() {
+        assert_eq!(
+            render("{{ get_url(path='@/a/b.md#x') }}").unwrap(),
+            "https://e.org/a/b/#x"
+        );
+        assert_eq!(
+            render("{{ get_url(path='/css/site.css') }}").unwrap(),
+            "https://e.org/css/site.css"
+        );
+        assert!(render("{{ get_url(path='@/nope.md') }}").is_err());
+        assert!(render("{{ get_page(path='nope.md') }}").is_err());
+    }
+}

@@ -1,0 +1,197 @@
+//! Templates: Tera 2, themes and the site's own overrides.
+//!
+//! Templates are looked up by file name in the site's `templates/` first,
+//! then in the theme's. A page renders with its `template`, else
+//! `<kind>.html`, else `page.html`; a section with its `template`, else
+//! `<kind>-section.html`, else `section.html`. Template errors point at the
+//! template file and line.
+
+pub mod context;
+mod functions;
+pub mod site;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use tera::{Context, ErrorKind, Tera, Value};
+
+use crate::config::{Config, ThemeSource};
+use crate::error::{Diagnostic, Location, Problem};
+
+pub use functions::Lookup;
+pub use site::site_value;
+
+/// The default theme, compiled in (see `build.rs`).
+pub mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+}
+
+/// Loaded templates and where each came from, for error locations.
+pub struct Templates {
+    pub tera: Tera,
+    sources: HashMap<String, (PathBuf, String)>,
+    lookup: functions::LookupSlot,
+}
+
+/// Reads the theme's templates, then the site's over them.
+pub fn load(config: &Config) -> Result<Templates, Vec<Diagnostic>> {
+    let mut sources: HashMap<String, (PathBuf, String)> = HashMap::new();
+    let mut diags = Vec::new();
+    match &config.theme {
+        ThemeSource::Dir(dir) => read_dir(
+            &config.root,
+            &dir.join("templates"),
+            &mut sources,
+            &mut diags,
+        ),
+        ThemeSource::Builtin => {
+            for (name, bytes) in builtin::FILES {
+                if let Some(name) = name.strip_prefix("templates/") {
+                    let shown =
+                        PathBuf::from(format!("themes/default/templates/{name} (built in)"));
+                    sources.insert(
+                        name.to_string(),
+                        (shown, String::from_utf8_lossy(bytes).into_owned()),
+                    );
+                }
+            }
+        }
+    }
+    read_dir(
+        &config.root,
+        &config.root.join("templates"),
+        &mut sources,
+        &mut diags,
+    );
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".htm", ".xml"]);
+    let lookup = functions::LookupSlot::default();
+    functions::register_filters(&mut tera);
+    functions::register_lookup(&mut tera, &lookup);
+    let mut names: Vec<&String> = sources.keys().collect();
+    names.sort();
+    let result = tera.add_raw_templates(names.iter().map(|n| (n.as_str(), sources[*n].1.as_str())));
+    let templates = Templates {
+        tera,
+        sources,
+        lookup,
+    };
+    match result {
+        Ok(()) => Ok(templates),
+        Err(e) => Err(vec![templates.diagnostic(&e, None)]),
+    }
+}
+
+fn read_dir(
+    root: &Path,
+    dir: &Path,
+    out: &mut HashMap<String, (PathBuf, String)>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let name = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name = name
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let shown = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        let text = std::fs::read(entry.path())
+            .map_err(|e| Problem::Io {
+                what: shown.display().to_string(),
+                reason: e.to_string(),
+            })
+            .and_then(|b| crate::content::decode(&shown, b).map_err(|d| d.problem));
+        match text {
+            Ok(text) => {
+                out.insert(name, (shown, text));
+            }
+            Err(problem) => diags.push(Diagnostic::error(problem, Location::file(shown))),
+        }
+    }
+}
+
+impl Templates {
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// The first of `names` that exists.
+    pub fn pick<'n>(&self, names: &[&'n str]) -> Option<&'n str> {
+        names.iter().copied().find(|n| self.has(n))
+    }
+
+    /// Gives the lookup functions (`get_page` …) the loaded content.
+    pub fn set_lookup(&self, lookup: Lookup) {
+        let _ = self.lookup.set(lookup);
+    }
+
+    /// Renders `name`; a failure becomes a diagnostic at the template's line
+    /// (the same for every page that hits it, so it is reported once).
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| self.diagnostic(&e, Some(name)))
+    }
+
+    fn diagnostic(&self, err: &tera::Error, rendering: Option<&str>) -> Diagnostic {
+        let (report, location) = match err.kind() {
+            ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+                let location = self.sources.get(r.filename()).map(|(file, source)| {
+                    let span = r.span();
+                    let offset = span.range.start.min(source.len());
+                    Location::at(file, source, offset, span.range.len().max(1))
+                });
+                (r.message().to_string(), location)
+            }
+            _ => (err.to_string(), None),
+        };
+        let mut message = report;
+        let mut source = std::error::Error::source(err);
+        while let Some(cause) = source {
+            message.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        let location = location
+            .or_else(|| {
+                rendering
+                    .and_then(|name| self.sources.get(name))
+                    .map(|(f, _)| Location::file(f))
+            })
+            .unwrap_or_else(|| Location::file("templates"));
+        Diagnostic::error(Problem::Template(message), location)
+    }
+}
+
+/// A Tera context with what every template gets.
+pub fn base_context(config: &Value, site: &Value, current_path: &str) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert_value("config", config.clone());
+    ctx.insert_value("site", site.clone());
+    ctx.insert("current_path", current_path);
+    ctx
+}
+
+/// Adds `content` (trusted HTML) to a serialized page or section.
+pub fn with_content(value: &Value, html: &str) -> Value {
+    let mut map = value.clone().into_map().unwrap_or_default();
+    map.insert("content".into(), Value::safe_string(html));
+    Value::from(map)
+}

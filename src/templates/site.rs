@@ -1,0 +1,193 @@
+//! `site`: what every template can see of the whole site: its sections, the
+//! A–Z glossary, events upcoming and past, the tool catalog, and tags.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::Value;
+
+use super::context::{Links, subsection};
+use crate::content::{Kind, KindData, ToolStatus};
+use crate::paths::{UrlPath, slugify};
+
+#[derive(Serialize)]
+struct TermGroup {
+    letter: String,
+    terms: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct Letter {
+    letter: char,
+    active: bool,
+}
+
+#[derive(Serialize)]
+struct ToolGroup {
+    category: String,
+    tools: Vec<Value>,
+}
+
+#[derive(Serialize)]
+pub struct TagSummary {
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+    pub permalink: String,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+struct Site<'a> {
+    sections: Vec<super::context::SubsectionContext<'a>>,
+    terms: Vec<TermGroup>,
+    letters: Vec<Letter>,
+    upcoming_events: Vec<Value>,
+    past_events: Vec<Value>,
+    tools: Vec<ToolGroup>,
+    tags: Vec<TagSummary>,
+}
+
+/// The letter a term is filed under: its first letter without accents, or `#`.
+fn letter_of(title: &str) -> String {
+    let first = title.chars().find(|c| c.is_alphanumeric()).unwrap_or('#');
+    let plain = match first.to_lowercase().next().unwrap_or(first) {
+        'à'..='å' => 'a',
+        'ç' => 'c',
+        'è'..='ë' => 'e',
+        'ì'..='ï' => 'i',
+        'ñ' => 'n',
+        'ò'..='ö' => 'o',
+        'ù'..='ü' => 'u',
+        c => c,
+    };
+    if plain.is_ascii_alphabetic() {
+        plain.to_ascii_uppercase().to_string()
+    } else {
+        "#".to_string()
+    }
+}
+
+/// Tags with the pages that carry them, by tag slug.
+pub fn tags(links: &Links) -> BTreeMap<String, (String, Vec<usize>)> {
+    let mut out: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (i, page) in links.content.pages.iter().enumerate() {
+        for tag in &page.doc.meta.tags {
+            let entry = out
+                .entry(slugify(tag))
+                .or_insert_with(|| (tag.clone(), Vec::new()));
+            entry.1.push(i);
+        }
+    }
+    out
+}
+
+/// Builds `site` once per build; `pages` are the serialized page contexts.
+pub fn site_value(links: &Links, pages: &[Value]) -> Value {
+    let content = links.content;
+    let mut terms: Vec<usize> = (0..content.pages.len())
+        .filter(|&i| content.pages[i].kind == Kind::Term)
+        .collect();
+    terms.sort_by_key(|&i| content.pages[i].doc.meta.title.to_lowercase());
+    let mut groups: Vec<TermGroup> = Vec::new();
+    for i in terms {
+        let letter = letter_of(&content.pages[i].doc.meta.title);
+        match groups.last_mut() {
+            Some(g) if g.letter == letter => g.terms.push(pages[i].clone()),
+            _ => groups.push(TermGroup {
+                letter,
+                terms: vec![pages[i].clone()],
+            }),
+        }
+    }
+    let letters = ('A'..='Z')
+        .map(|c| Letter {
+            letter: c,
+            active: groups.iter().any(|g| g.letter.starts_with(c)),
+        })
+        .collect();
+
+    let mut events: Vec<(usize, &crate::content::Event)> = content
+        .pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match &p.data {
+            KindData::Event(e) => Some((i, e)),
+            _ => None,
+        })
+        .collect();
+    events.sort_by_key(|(i, e)| (e.start_instant(), content.pages[*i].doc.source.clone()));
+    let (upcoming, mut past): (Vec<_>, Vec<_>) = events
+        .into_iter()
+        .partition(|(_, e)| e.last_day() >= links.today);
+    past.reverse();
+
+    let mut by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in content.pages.iter().enumerate() {
+        if let KindData::Tool(t) = &p.data {
+            by_category
+                .entry(t.category.clone().unwrap_or_else(|| "Other".into()))
+                .or_default()
+                .push(i);
+        }
+    }
+    let tools = by_category
+        .into_iter()
+        .map(|(category, mut list)| {
+            list.sort_by_key(|&i| {
+                let retired = matches!(&content.pages[i].data, KindData::Tool(t) if t.status == ToolStatus::Retired);
+                (retired, content.pages[i].doc.meta.title.to_lowercase())
+            });
+            ToolGroup { category, tools: list.into_iter().map(|i| pages[i].clone()).collect() }
+        })
+        .collect();
+
+    let tags = tags(links)
+        .into_iter()
+        .map(|(slug, (name, list))| {
+            let url = UrlPath::from_segments(["tags", slug.as_str()]);
+            TagSummary {
+                name,
+                path: links.path(&url),
+                permalink: links.permalink(&url),
+                slug,
+                count: list.len(),
+            }
+        })
+        .collect();
+
+    let home = &content.sections[0];
+    let mut top: Vec<usize> = home.subsections.clone();
+    top.sort_by_key(|&i| {
+        (
+            content.sections[i].doc.meta.weight,
+            content.sections[i].doc.meta.title.to_lowercase(),
+        )
+    });
+    let site = Site {
+        sections: top
+            .iter()
+            .map(|&i| subsection(links, &content.sections[i]))
+            .collect(),
+        terms: groups,
+        letters,
+        upcoming_events: upcoming.iter().map(|(i, _)| pages[*i].clone()).collect(),
+        past_events: past.iter().map(|(i, _)| pages[*i].clone()).collect(),
+        tools,
+        tags,
+    };
+    Value::from_serializable(&site)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_are_filed_under_plain_letters() {
+        assert_eq!(letter_of("Évaluation"), "E");
+        assert_eq!(letter_of("red teaming"), "R");
+        assert_eq!(letter_of("“Open” weights"), "O");
+        assert_eq!(letter_of("42"), "#");
+    }
+}
