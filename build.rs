@@ -13,10 +13,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     for path in entries {
         if path.is_dir() {
             files(&path, out);
-        } else if !path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        {
+        } else if !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
             out.push(path);
         }
     }
@@ -33,20 +30,10 @@ fn main() {
     );
     for path in &list {
         println!("cargo:rerun-if-changed={}", path.display());
-        let rel = path
-            .strip_prefix(&theme)
-            .expect("under the theme")
-            .to_string_lossy()
-            .replace('\\', "/");
-        writeln!(
-            code,
-            "    ({rel:?}, include_bytes!({:?})),",
-            path.display().to_string()
-        )
-        .expect("string");
+        let rel = path.strip_prefix(&theme).expect("under the theme").to_string_lossy().replace('\\', "/");
+        writeln!(code, "    ({rel:?}, include_bytes!({:?})),", path.display().to_string()).expect("string");
     }
     code.push_str("];\n");
-    let out =
-        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets this")).join("default_theme.rs");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets this")).join("default_theme.rs");
     std::fs::write(out, code).expect("write generated theme list");
 }

@@ -78,8 +78,7 @@ enum Format {
 }
 
 fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse()
-        .map_err(|_| format!("`{s}` is not a date like 2026-03-02"))
+    s.parse().map_err(|_| format!("`{s}` is not a date like 2026-03-02"))
 }
 
 fn parse_base_url(s: &str) -> Result<String, String> {
@@ -108,36 +107,15 @@ where
         }
     };
     match cli.command {
-        Command::Build {
-            root,
-            output,
-            base_url,
-            drafts,
-            today,
-        } => {
-            let options = BuildOptions {
-                drafts,
-                today,
-                base_url,
-            };
+        Command::Build { root, output, base_url, drafts, today } => {
+            let options = BuildOptions { drafts, today, base_url };
             build_command(&root, output.as_deref(), &options)
         }
-        Command::Check {
-            root,
-            format,
-            drafts,
-            today,
-        } => {
-            let options = BuildOptions {
-                drafts,
-                today,
-                base_url: None,
-            };
+        Command::Check { root, format, drafts, today } => {
+            let options = BuildOptions { drafts, today, base_url: None };
             check_command(&root, format, &options)
         }
-        Command::New { kind, title, root } => {
-            report_one(scaffold::new_page(&root, kind, &title), "created")
-        }
+        Command::New { kind, title, root } => report_one(scaffold::new_page(&root, kind, &title), "created"),
         Command::Init { dir } => report_one(scaffold::init(&dir), "created a new site in"),
     }
 }
@@ -150,12 +128,7 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     if errors + warnings > 0 {
-        let _ = writeln!(
-            err,
-            "{errors} error{}, {warnings} warning{}",
-            plural(errors),
-            plural(warnings)
-        );
+        let _ = writeln!(err, "{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
     }
 }
 
@@ -202,10 +175,7 @@ fn check_command(root: &Path, format: Format, options: &BuildOptions) -> i32 {
         Format::Text => {
             print_diagnostics(&report.diagnostics);
             if !report.has_errors() {
-                println!(
-                    "checked {} pages and {} sections: no errors",
-                    report.pages, report.sections
-                );
+                println!("checked {} pages and {} sections: no errors", report.pages, report.sections);
             }
         }
         Format::Json => println!("{}", error::to_json(&report.diagnostics)),

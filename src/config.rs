@@ -55,11 +55,7 @@ pub struct MarkdownConfig {
 
 impl Default for MarkdownConfig {
     fn default() -> Self {
-        MarkdownConfig {
-            smart_punctuation: true,
-            raw_html: RawHtml::Keep,
-            highlight: true,
-        }
+        MarkdownConfig { smart_punctuation: true, raw_html: RawHtml::Keep, highlight: true }
     }
 }
 
@@ -80,9 +76,7 @@ pub struct GlossaryConfig {
 
 impl Default for GlossaryConfig {
     fn default() -> Self {
-        GlossaryConfig {
-            link: LinkMode::First,
-        }
+        GlossaryConfig { link: LinkMode::First }
     }
 }
 
@@ -106,11 +100,7 @@ pub struct ChecksConfig {
 
 impl Default for ChecksConfig {
     fn default() -> Self {
-        ChecksConfig {
-            title_max: 65,
-            description_max: 160,
-            warnings_are_errors: false,
-        }
+        ChecksConfig { title_max: 65, description_max: 160, warnings_are_errors: false }
     }
 }
 
@@ -174,15 +164,8 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     let source = match std::fs::read(&path) {
         Ok(bytes) => crate::content::decode(file, bytes).map_err(|d| vec![d])?,
         Err(e) => {
-            let what = format!(
-                "{} (is {} a pamphlet site?)",
-                path.display(),
-                root.display()
-            );
-            return Err(vec![Diagnostic::global(Problem::Io {
-                what,
-                reason: e.to_string(),
-            })]);
+            let what = format!("{} (is {} a pamphlet site?)", path.display(), root.display());
+            return Err(vec![Diagnostic::global(Problem::Io { what, reason: e.to_string() })]);
         }
     };
     let raw: RawConfig = strict::parse(file, &source, 0, &source).map_err(|d| vec![d])?;
@@ -196,13 +179,7 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
     let base_url = raw.base_url.get_ref().trim_end_matches('/').to_string();
     if !base_url.starts_with("http") || !crate::paths::is_allowed_url(raw.base_url.get_ref()) {
         let reason = "must be an http or https URL, like \"https://example.org\"".into();
-        errors.push(Diagnostic::error(
-            Problem::BadValue {
-                key: "base_url".into(),
-                reason,
-            },
-            at(raw.base_url.span()),
-        ));
+        errors.push(Diagnostic::error(Problem::BadValue { key: "base_url".into(), reason }, at(raw.base_url.span())));
     }
 
     let (timezone_name, timezone) = match &raw.timezone {
@@ -216,11 +193,7 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
         },
     };
 
-    let theme_name = raw
-        .theme
-        .as_ref()
-        .map_or("default", |t| t.get_ref().as_str())
-        .to_string();
+    let theme_name = raw.theme.as_ref().map_or("default", |t| t.get_ref().as_str()).to_string();
     let theme_dir = root.join("themes").join(&theme_name);
     let theme = if theme_dir.is_dir() {
         ThemeSource::Dir(theme_dir)
@@ -228,10 +201,7 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
         ThemeSource::Builtin
     } else {
         let span = raw.theme.as_ref().map_or(0..0, |t| t.span());
-        errors.push(Diagnostic::error(
-            Problem::ThemeNotFound(theme_name.clone()),
-            at(span),
-        ));
+        errors.push(Diagnostic::error(Problem::ThemeNotFound(theme_name.clone()), at(span)));
         ThemeSource::Builtin
     };
 
@@ -262,10 +232,7 @@ pub fn resolve_zone(name: &str) -> Result<jiff::tz::TimeZone, Problem> {
     jiff::tz::db().get(name).map_err(|_| {
         let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
         let suggestion = suggest(name, names.iter().map(String::as_str));
-        Problem::UnknownTimezone {
-            zone: name.to_string(),
-            suggestion,
-        }
+        Problem::UnknownTimezone { zone: name.to_string(), suggestion }
     })
 }
 
@@ -298,14 +265,10 @@ mod tests {
 
     #[test]
     fn unknown_key_has_line_and_suggestion() {
-        let errs = load_str("title = \"Hub\"\nbase_url = \"https://e.org\"\ndescripton = \"x\"\n")
-            .unwrap_err();
+        let errs = load_str("title = \"Hub\"\nbase_url = \"https://e.org\"\ndescripton = \"x\"\n").unwrap_err();
         assert_eq!(
             errs[0].problem,
-            Problem::UnknownKey {
-                key: "descripton".into(),
-                suggestion: Some("description".into())
-            }
+            Problem::UnknownKey { key: "descripton".into(), suggestion: Some("description".into()) }
         );
         assert_eq!(errs[0].location.as_ref().unwrap().line, 3);
     }
@@ -318,10 +281,7 @@ mod tests {
         assert!(matches!(errs[0].problem, Problem::BadValue { .. }));
         assert_eq!(
             errs[1].problem,
-            Problem::UnknownTimezone {
-                zone: "Europe/Brusels".into(),
-                suggestion: Some("Europe/Brussels".into())
-            }
+            Problem::UnknownTimezone { zone: "Europe/Brusels".into(), suggestion: Some("Europe/Brussels".into()) }
         );
         assert_eq!(errs[1].location.as_ref().unwrap().column, 12);
         assert_eq!(errs[2].problem, Problem::ThemeNotFound("nope".into()));
@@ -329,9 +289,7 @@ mod tests {
 
     #[test]
     fn nested_tables_are_strict_too() {
-        let errs =
-            load_str("title = \"H\"\nbase_url = \"https://e.org\"\n[markdown]\nsmart = true\n")
-                .unwrap_err();
+        let errs = load_str("title = \"H\"\nbase_url = \"https://e.org\"\n[markdown]\nsmart = true\n").unwrap_err();
         assert!(matches!(&errs[0].problem, Problem::UnknownKey { key, .. } if key == "smart"));
         assert_eq!(errs[0].location.as_ref().unwrap().line, 4);
     }

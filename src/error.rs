@@ -29,39 +29,23 @@ pub enum Problem {
     #[error("{0}")]
     Toml(String),
     #[error("unknown key `{key}`{}", did_you_mean(.suggestion))]
-    UnknownKey {
-        key: String,
-        suggestion: Option<String>,
-    },
+    UnknownKey { key: String, suggestion: Option<String> },
     #[error("missing required key `{0}`")]
     MissingKey(String),
     #[error("`{key}`: {reason}")]
     BadValue { key: String, reason: String },
     #[error("key `{key}` belongs to {owner} pages, but this page is a `{kind}`")]
-    KeyNotForKind {
-        key: String,
-        owner: String,
-        kind: String,
-    },
-    #[error(
-        "missing front matter: a page starts with a `+++` line, its TOML, and a closing `+++` line"
-    )]
+    KeyNotForKind { key: String, owner: String, kind: String },
+    #[error("missing front matter: a page starts with a `+++` line, its TOML, and a closing `+++` line")]
     NoFrontMatter,
     #[error("front matter is not closed: add a `+++` line after it")]
     UnclosedFrontMatter,
     #[error("unknown timezone \"{zone}\"{}", did_you_mean(.suggestion))]
-    UnknownTimezone {
-        zone: String,
-        suggestion: Option<String>,
-    },
+    UnknownTimezone { zone: String, suggestion: Option<String> },
     #[error("event ends ({end}) before it starts ({start})")]
     EndBeforeStart { start: String, end: String },
     #[error("{url_path} is produced by both {first} and {second}")]
-    DuplicateUrl {
-        url_path: String,
-        first: String,
-        second: String,
-    },
+    DuplicateUrl { url_path: String, first: String, second: String },
     #[error("duplicate heading id `{0}` on this page")]
     DuplicateId(String),
     #[error("link to missing page `{0}`")]
@@ -114,31 +98,19 @@ pub struct Location {
 impl Location {
     /// A location naming only a file.
     pub fn file(file: impl Into<PathBuf>) -> Self {
-        Location {
-            file: file.into(),
-            line: 0,
-            column: 0,
-            snippet: None,
-        }
+        Location { file: file.into(), line: 0, column: 0, snippet: None }
     }
 
     /// A location at byte `offset` (marking `len` bytes) of `source`, the text of `file`.
     pub fn at(file: impl Into<PathBuf>, source: &str, offset: usize, len: usize) -> Self {
         let offset = floor_char_boundary(source, offset.min(source.len()));
         let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[offset..]
-            .find('\n')
-            .map_or(source.len(), |i| offset + i);
+        let line_end = source[offset..].find('\n').map_or(source.len(), |i| offset + i);
         let line_text = source[line_start..line_end].trim_end_matches('\r');
         let line = source[..offset].bytes().filter(|&b| b == b'\n').count() + 1;
         let column = source[line_start..offset].chars().count() + 1;
         let marked = source[offset..(offset + len).min(line_end)].chars().count();
-        Location {
-            file: file.into(),
-            line,
-            column,
-            snippet: Some((line_text.to_string(), marked.max(1))),
-        }
+        Location { file: file.into(), line, column, snippet: Some((line_text.to_string(), marked.max(1))) }
     }
 }
 
@@ -159,28 +131,16 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(problem: Problem, location: Location) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            problem,
-            location: Some(location),
-        }
+        Diagnostic { severity: Severity::Error, problem, location: Some(location) }
     }
 
     pub fn warning(problem: Problem, location: Location) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            problem,
-            location: Some(location),
-        }
+        Diagnostic { severity: Severity::Warning, problem, location: Some(location) }
     }
 
     /// A problem with no file to point at (a bad command-line value, say).
     pub fn global(problem: Problem) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            problem,
-            location: None,
-        }
+        Diagnostic { severity: Severity::Error, problem, location: None }
     }
 
     pub fn is_error(&self) -> bool {
@@ -251,17 +211,8 @@ pub fn to_json(diagnostics: &[Diagnostic]) -> String {
         errors: Vec<JsonDiagnostic>,
         warnings: Vec<JsonDiagnostic>,
     }
-    let pick = |sev| {
-        diagnostics
-            .iter()
-            .filter(|d| d.severity == sev)
-            .map(JsonDiagnostic::from)
-            .collect()
-    };
-    let doc = Doc {
-        errors: pick(Severity::Error),
-        warnings: pick(Severity::Warning),
-    };
+    let pick = |sev| diagnostics.iter().filter(|d| d.severity == sev).map(JsonDiagnostic::from).collect();
+    let doc = Doc { errors: pick(Severity::Error), warnings: pick(Severity::Warning) };
     serde_json::to_string_pretty(&doc).expect("diagnostics serialize")
 }
 
@@ -318,10 +269,7 @@ mod tests {
     #[test]
     fn suggestion_finds_close_zone_names() {
         let zones = ["Europe/Brussels", "Europe/Berlin", "Asia/Kolkata"];
-        assert_eq!(
-            suggest("Europe/Brusels", zones).as_deref(),
-            Some("Europe/Brussels")
-        );
+        assert_eq!(suggest("Europe/Brusels", zones).as_deref(), Some("Europe/Brussels"));
         assert_eq!(suggest("Mars/Olympus", zones), None);
     }
 
@@ -329,10 +277,7 @@ mod tests {
     fn text_form_names_file_line_and_column() {
         let src = "timezone = \"Europe/Brusels\"\n";
         let d = Diagnostic::error(
-            Problem::UnknownTimezone {
-                zone: "Europe/Brusels".into(),
-                suggestion: Some("Europe/Brussels".into()),
-            },
+            Problem::UnknownTimezone { zone: "Europe/Brusels".into(), suggestion: Some("Europe/Brussels".into()) },
             Location::at("content/events/w.md", src, 11, 16),
         );
         let text = d.to_string();

@@ -30,10 +30,7 @@ pub trait Sink: Sync {
 }
 
 fn io_problem(path: &Path, e: io::Error) -> Problem {
-    Problem::Io {
-        what: path.display().to_string(),
-        reason: e.to_string(),
-    }
+    Problem::Io { what: path.display().to_string(), reason: e.to_string() }
 }
 
 /// Remembers which paths were written, to catch two writes to one file.
@@ -46,10 +43,7 @@ impl Claims {
         if seen.insert(rel.to_path_buf()) {
             Ok(())
         } else {
-            Err(Problem::Output(format!(
-                "two things were built at {}",
-                rel.display()
-            )))
+            Err(Problem::Output(format!("two things were built at {}", rel.display())))
         }
     }
 }
@@ -65,25 +59,15 @@ impl DiskSink {
     /// Checks that `target` may be replaced and prepares a fresh staging folder.
     pub fn new(site_root: &Path, target: &Path) -> Result<Self, Problem> {
         check_target(site_root, target)?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
         let staging = target.with_file_name(format!(".{name}.pamphlet-new"));
         if staging.exists() {
             std::fs::remove_dir_all(&staging).map_err(|e| io_problem(&staging, e))?;
         }
         std::fs::create_dir_all(&staging).map_err(|e| io_problem(&staging, e))?;
-        std::fs::write(
-            staging.join(MARKER),
-            b"This folder is built by pamphlet and replaced on each build.\n",
-        )
-        .map_err(|e| io_problem(&staging, e))?;
-        Ok(DiskSink {
-            target: target.to_path_buf(),
-            staging,
-            claims: Claims::default(),
-        })
+        std::fs::write(staging.join(MARKER), b"This folder is built by pamphlet and replaced on each build.\n")
+            .map_err(|e| io_problem(&staging, e))?;
+        Ok(DiskSink { target: target.to_path_buf(), staging, claims: Claims::default() })
     }
 
     /// Swaps the staging folder in for the target and removes the old one.
@@ -103,7 +87,7 @@ impl DiskSink {
             return Err(io_problem(&self.target, e));
         }
         if had_old {
-            std::fs::remove_dir_all(&old).map_err(|e| io_problem(&old, e))?;
+            remove_tree(&old).map_err(|e| io_problem(&old, e))?;
         }
         Ok(())
     }
@@ -141,10 +125,7 @@ impl MemorySink {
 impl Sink for MemorySink {
     fn write(&self, rel: &Path, bytes: &[u8]) -> Result<(), Problem> {
         self.claims.claim(rel)?;
-        self.files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.to_path_buf(), bytes.to_vec());
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_path_buf(), bytes.to_vec());
         Ok(())
     }
 }
@@ -165,6 +146,26 @@ impl Sink for NullSink {
     }
 }
 
+/// Removes a folder tree, its subfolders in parallel: an old site of tens
+/// of thousands of pages goes noticeably faster than one at a time.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let mut subdirs = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            for inner in std::fs::read_dir(entry.path())? {
+                let inner = inner?;
+                if inner.file_type()?.is_dir() {
+                    subdirs.push(inner.path());
+                }
+            }
+        }
+    }
+    subdirs.par_iter().try_for_each(|d| std::fs::remove_dir_all(d))?;
+    std::fs::remove_dir_all(dir)
+}
+
 fn absolute(path: &Path) -> PathBuf {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     // Resolve what exists, so links and `..` cannot hide the site root.
@@ -179,9 +180,7 @@ fn absolute(path: &Path) -> PathBuf {
             _ => break,
         }
     }
-    let mut out = existing
-        .canonicalize()
-        .unwrap_or_else(|_| existing.to_path_buf());
+    let mut out = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
     for part in rest.into_iter().rev() {
         out.push(part);
     }
@@ -193,12 +192,7 @@ fn absolute(path: &Path) -> PathBuf {
 pub fn check_target(site_root: &Path, target: &Path) -> Result<(), Problem> {
     let root = absolute(site_root);
     let out = absolute(target);
-    let refuse = |why: &str| {
-        Err(Problem::Output(format!(
-            "refusing to write the site to {}: {why}",
-            target.display()
-        )))
-    };
+    let refuse = |why: &str| Err(Problem::Output(format!("refusing to write the site to {}: {why}", target.display())));
     if out.parent().is_none() {
         return refuse("it is the file-system root");
     }
@@ -214,9 +208,7 @@ pub fn check_target(site_root: &Path, target: &Path) -> Result<(), Problem> {
         return refuse("it is a file");
     }
     if out.is_dir() && !out.join(MARKER).is_file() {
-        let empty = std::fs::read_dir(&out)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
+        let empty = std::fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
         if !empty {
             return refuse("it is a non-empty folder that pamphlet did not create");
         }
@@ -235,18 +227,10 @@ mod tests {
         std::fs::create_dir_all(root.join("content")).unwrap();
         std::fs::create_dir_all(root.join("docs")).unwrap();
         std::fs::write(root.join("docs/keep.txt"), "mine").unwrap();
-        for bad in [
-            root.to_path_buf(),
-            root.join("content"),
-            root.join("content/out"),
-            root.join("docs"),
-            root.join(".."),
-        ] {
-            assert!(
-                matches!(check_target(root, &bad), Err(Problem::Output(_))),
-                "{}",
-                bad.display()
-            );
+        for bad in
+            [root.to_path_buf(), root.join("content"), root.join("content/out"), root.join("docs"), root.join("..")]
+        {
+            assert!(matches!(check_target(root, &bad), Err(Problem::Output(_))), "{}", bad.display());
         }
         assert!(check_target(root, &root.join("public")).is_ok());
         std::fs::create_dir_all(root.join("empty")).unwrap();
@@ -268,11 +252,7 @@ mod tests {
         sink.commit().unwrap();
         assert!(!target.join("a/index.html").exists());
         assert_eq!(std::fs::read(target.join("b.txt")).unwrap(), b"two");
-        assert_eq!(
-            std::fs::read_dir(site.path()).unwrap().count(),
-            1,
-            "no staging folders left behind"
-        );
+        assert_eq!(std::fs::read_dir(site.path()).unwrap().count(), 1, "no staging folders left behind");
     }
 
     #[test]

@@ -18,10 +18,7 @@ pub struct SourcePath(String);
 impl SourcePath {
     /// From a path relative to `content/`.
     pub fn new(relative: &Path) -> Self {
-        let parts: Vec<_> = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect();
+        let parts: Vec<_> = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect();
         SourcePath(parts.join("/"))
     }
 
@@ -97,11 +94,7 @@ impl UrlPath {
 
     /// `/explainers/page/2/` for page 2 of `/explainers/`.
     pub fn paginated(&self, n: usize) -> Self {
-        if n <= 1 {
-            self.clone()
-        } else {
-            UrlPath(format!("{}page/{n}/", self.0))
-        }
+        if n <= 1 { self.clone() } else { UrlPath(format!("{}page/{n}/", self.0)) }
     }
 
     /// The output file for this path: `explainers/x/index.html`, or the file itself.
@@ -154,23 +147,13 @@ pub fn is_allowed_url(url: &str) -> bool {
     if let Some(rest) = url.strip_prefix("mailto:") {
         return rest.contains('@') && !rest.starts_with('@');
     }
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
     let Some(rest) = rest else { return false };
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let name = host.rsplit_once(':').map_or(host, |(h, port)| {
-        if port.chars().all(|c| c.is_ascii_digit()) {
-            h
-        } else {
-            host
-        }
-    });
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || "-.[]:".contains(c))
+    let name =
+        host.rsplit_once(':').map_or(host, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { host });
+    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || "-.[]:".contains(c))
 }
 
 #[cfg(test)]
@@ -179,10 +162,7 @@ mod tests {
 
     #[test]
     fn slugs_are_lowercase_and_dashed() {
-        assert_eq!(
-            slugify("Open weights: what & why?"),
-            "open-weights-what-why"
-        );
+        assert_eq!(slugify("Open weights: what & why?"), "open-weights-what-why");
         assert_eq!(slugify("  --EU AI Act--  "), "eu-ai-act");
         assert_eq!(slugify("Don't panic"), "dont-panic");
         assert_eq!(slugify("Égalité des chances"), "égalité-des-chances");
@@ -191,20 +171,14 @@ mod tests {
 
     #[test]
     fn url_paths_are_built_in_one_way() {
-        assert_eq!(
-            UrlPath::from_segments(["explainers", "open-weights"]).as_str(),
-            "/explainers/open-weights/"
-        );
+        assert_eq!(UrlPath::from_segments(["explainers", "open-weights"]).as_str(), "/explainers/open-weights/");
         assert_eq!(UrlPath::from_segments([""]).as_str(), "/");
         let p = UrlPath::from_segments(["events"]);
         assert_eq!(p.paginated(1).as_str(), "/events/");
         assert_eq!(p.paginated(3).as_str(), "/events/page/3/");
         assert_eq!(p.output_file(), PathBuf::from("events/index.html"));
         assert_eq!(UrlPath::root().output_file(), PathBuf::from("index.html"));
-        assert_eq!(
-            p.permalink("https://example.org/"),
-            "https://example.org/events/"
-        );
+        assert_eq!(p.permalink("https://example.org/"), "https://example.org/events/");
     }
 
     #[test]
@@ -226,22 +200,10 @@ mod tests {
 
     #[test]
     fn only_web_and_mail_links_are_allowed() {
-        for ok in [
-            "https://example.org",
-            "http://a.b/c?d#e",
-            "mailto:x@example.org",
-            "https://h:8080/x",
-        ] {
+        for ok in ["https://example.org", "http://a.b/c?d#e", "mailto:x@example.org", "https://h:8080/x"] {
             assert!(is_allowed_url(ok), "{ok}");
         }
-        for bad in [
-            "javascript:alert(1)",
-            "ftp://x",
-            "https://",
-            "https://a b",
-            "example.org",
-            "mailto:nobody",
-        ] {
+        for bad in ["javascript:alert(1)", "ftp://x", "https://", "https://a b", "example.org", "mailto:nobody"] {
             assert!(!is_allowed_url(bad), "{bad}");
         }
     }

@@ -47,9 +47,15 @@ impl NewKind {
                 "summary = \"\"\ntakeaways = []\naudience = [\"Policymakers\"]\nreviewed = {today}\nreview_due = {}\n",
                 today.checked_add(jiff::Span::new().months(6)).unwrap_or(today)
             ),
-            NewKind::Term => "short = \"One plain sentence that defines the term.\"\nsynonyms = []\nrelated = []\n".into(),
-            NewKind::Event => format!("start = {today}T09:00:00\nend = {today}T17:00:00\nlocation = \"\"\nstatus = \"scheduled\"\n"),
-            NewKind::Tool => format!("url = \"https://example.org\"\nlicense = \"\"\nmaintainer = \"\"\ncategory = \"\"\nstatus = \"under-review\"\nreviewed = {today}\n"),
+            NewKind::Term => {
+                "short = \"One plain sentence that defines the term.\"\nsynonyms = []\nrelated = []\n".into()
+            }
+            NewKind::Event => {
+                format!("start = {today}T09:00:00\nend = {today}T17:00:00\nlocation = \"\"\nstatus = \"scheduled\"\n")
+            }
+            NewKind::Tool => format!(
+                "url = \"https://example.org\"\nlicense = \"\"\nmaintainer = \"\"\ncategory = \"\"\nstatus = \"under-review\"\nreviewed = {today}\n"
+            ),
             NewKind::Page => String::new(),
         };
         format!("+++\n{common}{own}+++\n\nWrite here.\n")
@@ -57,13 +63,7 @@ impl NewKind {
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(
-        Problem::Io {
-            what: path.display().to_string(),
-            reason: e.to_string(),
-        },
-        Location::file(path),
-    )
+    Diagnostic::error(Problem::Io { what: path.display().to_string(), reason: e.to_string() }, Location::file(path))
 }
 
 /// The folder of the first section (by path) whose `_index.md` has `kind = KIND`.
@@ -92,10 +92,7 @@ pub fn new_page(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, Diag
     let slug = slugify(title);
     if slug.is_empty() {
         let reason = "the title needs letters or digits to name the file".into();
-        return Err(Diagnostic::global(Problem::BadValue {
-            key: "title".into(),
-            reason,
-        }));
+        return Err(Diagnostic::global(Problem::BadValue { key: "title".into(), reason }));
     }
     let content = config.content_dir();
     let dir = section_for(&content, kind).unwrap_or_else(|| content.join(kind.default_dir()));
@@ -107,9 +104,7 @@ pub fn new_page(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, Diag
         ));
     }
     std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
-    let today = jiff::ZonedDateTime::now()
-        .with_time_zone(config.timezone.clone())
-        .date();
+    let today = jiff::ZonedDateTime::now().with_time_zone(config.timezone.clone()).date();
     std::fs::write(&path, kind.front_matter(title, today)).map_err(|e| io_error(&path, e))?;
     Ok(path)
 }
@@ -120,24 +115,15 @@ const INIT_FILES: &[(&str, &str)] = &[
         "title = \"My policy hub\"\nbase_url = \"https://example.org\"\ndescription = \"Plain explanations for policymakers.\"\n\
          language = \"en\"\ntimezone = \"UTC\"\nlicense = \"Text available under CC BY 4.0.\"\n",
     ),
-    (
-        "content/_index.md",
-        "+++\ntitle = \"My policy hub\"\n+++\n\nWelcome. Start with the explainers.\n",
-    ),
-    (
-        "content/explainers/_index.md",
-        "+++\ntitle = \"Explainers\"\nkind = \"explainer\"\nsort_by = \"title\"\n+++\n",
-    ),
+    ("content/_index.md", "+++\ntitle = \"My policy hub\"\n+++\n\nWelcome. Start with the explainers.\n"),
+    ("content/explainers/_index.md", "+++\ntitle = \"Explainers\"\nkind = \"explainer\"\nsort_by = \"title\"\n+++\n"),
     (
         "content/explainers/first-explainer.md",
         "+++\ntitle = \"A first explainer\"\ndescription = \"What an explainer looks like.\"\n\
          summary = \"Explainers open with a short summary.\"\ntakeaways = [\"Keep sentences short.\"]\n+++\n\n\
          ## Why it matters\n\nWrite for a busy reader. See the [glossary](@/glossary/_index.md).\n",
     ),
-    (
-        "content/glossary/_index.md",
-        "+++\ntitle = \"Glossary\"\nkind = \"term\"\nsort_by = \"title\"\n+++\n",
-    ),
+    ("content/glossary/_index.md", "+++\ntitle = \"Glossary\"\nkind = \"term\"\nsort_by = \"title\"\n+++\n"),
     (
         "content/glossary/explainer.md",
         "+++\ntitle = \"Explainer\"\nshort = \"A page that explains one policy topic in plain language.\"\n+++\n",
@@ -147,11 +133,7 @@ const INIT_FILES: &[(&str, &str)] = &[
 
 /// Creates a new site in `dir` that uses the built-in default theme.
 pub fn init(dir: &Path) -> Result<PathBuf, Diagnostic> {
-    if dir.exists()
-        && std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
+    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
         return Err(Diagnostic::error(
             Problem::Output("the folder exists and is not empty".into()),
             Location::file(dir),

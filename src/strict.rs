@@ -44,10 +44,7 @@ fn problem_of(err: &toml::de::Error) -> Problem {
         let suggestion = suggest(&key, expected.iter().map(String::as_str));
         return Problem::UnknownKey { key, suggestion };
     }
-    if let Some(key) = message
-        .strip_prefix("missing field `")
-        .and_then(|r| r.strip_suffix('`'))
-    {
+    if let Some(key) = message.strip_prefix("missing field `").and_then(|r| r.strip_suffix('`')) {
         return Problem::MissingKey(key.to_string());
     }
     Problem::Toml(message.trim_end().to_string())
@@ -57,12 +54,7 @@ fn problem_of(err: &toml::de::Error) -> Problem {
 fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     let rest = message.strip_prefix("unknown field `")?;
     let (key, rest) = rest.split_once('`')?;
-    let expected = rest
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect();
+    let expected = rest.split('`').skip(1).step_by(2).map(str::to_string).collect();
     Some((key.to_string(), expected))
 }
 
@@ -83,26 +75,14 @@ mod tests {
     fn unknown_key_points_at_its_line_in_the_file() {
         let source = "+++\ntitle = \"x\"\ntimezon = \"UTC\"\n+++\n";
         let err = parse::<Sample>("a.md".as_ref(), source, 4, &source[4..31]).unwrap_err();
-        assert_eq!(
-            err.problem,
-            Problem::UnknownKey {
-                key: "timezon".into(),
-                suggestion: Some("timezone".into())
-            }
-        );
+        assert_eq!(err.problem, Problem::UnknownKey { key: "timezon".into(), suggestion: Some("timezone".into()) });
         let loc = err.location.unwrap();
         assert_eq!((loc.line, loc.column), (3, 1));
     }
 
     #[test]
     fn missing_and_malformed_values_are_named() {
-        let err = parse::<Sample>(
-            "a.md".as_ref(),
-            "timezone = \"x\"\n",
-            0,
-            "timezone = \"x\"\n",
-        )
-        .unwrap_err();
+        let err = parse::<Sample>("a.md".as_ref(), "timezone = \"x\"\n", 0, "timezone = \"x\"\n").unwrap_err();
         assert_eq!(err.problem, Problem::MissingKey("title".into()));
         let err = parse::<Sample>("a.md".as_ref(), "title = \n", 0, "title = \n").unwrap_err();
         assert!(matches!(err.problem, Problem::Toml(_)));

@@ -23,11 +23,7 @@ pub fn write_all(
 ) -> usize {
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if templates.has("404.html") {
-        let ctx = base_context(
-            config,
-            site,
-            &format!("{}/404.html", links.config.base_path()),
-        );
+        let ctx = base_context(config, site, &format!("{}/404.html", links.config.base_path()));
         match templates.render("404.html", &ctx) {
             Ok(html) => files.push((PathBuf::from("404.html"), html.into_bytes())),
             Err(d) => diags.push(d),
@@ -43,10 +39,7 @@ pub fn write_all(
     }
     files.push((PathBuf::from("sitemap.xml"), sitemap(links).into_bytes()));
     files.push((PathBuf::from("robots.txt"), robots(links).into_bytes()));
-    files.push((
-        PathBuf::from("syntax.css"),
-        crate::markdown::stylesheet().into_bytes(),
-    ));
+    files.push((PathBuf::from("syntax.css"), crate::markdown::stylesheet().into_bytes()));
     let mut count = files.len();
     for (path, bytes) in files {
         if let Err(p) = sink.write(&path, &bytes) {
@@ -89,12 +82,7 @@ fn sitemap(links: &Links) -> String {
     let mut entries: Vec<(String, Option<String>)> = links
         .content
         .docs()
-        .map(|(_, doc)| {
-            (
-                links.permalink(&doc.url),
-                doc.meta.updated.or(doc.meta.date).map(|d| d.to_string()),
-            )
-        })
+        .map(|(_, doc)| (links.permalink(&doc.url), doc.meta.updated.or(doc.meta.date).map(|d| d.to_string())))
         .collect();
     entries.sort();
     let mut xml = String::from(
@@ -116,9 +104,7 @@ fn sitemap(links: &Links) -> String {
 }
 
 fn robots(links: &Links) -> String {
-    let sitemap = UrlPath::parse("/sitemap.xml")
-        .map(|u| links.permalink(&u))
-        .unwrap_or_default();
+    let sitemap = UrlPath::parse("/sitemap.xml").map(|u| links.permalink(&u)).unwrap_or_default();
     format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 }
 
@@ -128,13 +114,7 @@ fn robots(links: &Links) -> String {
 fn copy_static(links: &Links, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
     let config = links.config;
     let mut site_files: Vec<(PathBuf, PathBuf)> = list_dir(&config.root.join("assets"));
-    site_files.extend(
-        links
-            .content
-            .assets
-            .iter()
-            .map(|a| (a.from.clone(), a.to.clone())),
-    );
+    site_files.extend(links.content.assets.iter().map(|a| (a.from.clone(), a.to.clone())));
     let overridden = |rel: &Path| site_files.iter().any(|(_, to)| to == rel);
     let mut count = 0;
     match &config.theme {
@@ -184,11 +164,6 @@ fn list_dir(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| {
-            (
-                e.path().to_path_buf(),
-                e.path().strip_prefix(dir).unwrap_or(e.path()).to_path_buf(),
-            )
-        })
+        .map(|e| (e.path().to_path_buf(), e.path().strip_prefix(dir).unwrap_or(e.path()).to_path_buf()))
         .collect()
 }

@@ -58,29 +58,28 @@ pub fn run(root: &Path, options: &BuildOptions, sink: &dyn Sink) -> Report {
     if let Some(url) = &options.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
-    let (content, mut diags) = content::load(
-        &config,
-        LoadOptions {
-            drafts: options.drafts,
-        },
-    );
+    let timings = std::env::var_os("PAMPHLET_TIMINGS").is_some();
+    let stage = |name: &str| {
+        if timings {
+            eprintln!("[{:>7.1} ms] {name}", started.elapsed().as_secs_f64() * 1000.0);
+        }
+    };
+    stage("config");
+    let (content, mut diags) = content::load(&config, LoadOptions { drafts: options.drafts });
+    stage("content");
     report.pages = content.pages.len();
     report.sections = content.sections.len();
     match templates::load(&config) {
         Ok(templates) => {
             let today = options.today.unwrap_or_else(|| today_in(&config));
-            let (files, render_diags) =
-                pages::render_all(&config, &content, templates, today, sink);
+            let (files, render_diags) = pages::render_all(&config, &content, templates, today, sink);
             report.files = files;
             diags.extend(render_diags);
+            stage("render");
         }
         Err(template_diags) => diags.extend(template_diags),
     }
-    diags.extend(warnings(
-        &config,
-        &content,
-        options.today.unwrap_or_else(|| today_in(&config)),
-    ));
+    diags.extend(warnings(&config, &content, options.today.unwrap_or_else(|| today_in(&config))));
     if config.checks.warnings_are_errors {
         for d in &mut diags {
             d.severity = Severity::Error;
@@ -93,9 +92,7 @@ pub fn run(root: &Path, options: &BuildOptions, sink: &dyn Sink) -> Report {
 }
 
 fn today_in(config: &Config) -> civil::Date {
-    jiff::ZonedDateTime::now()
-        .with_time_zone(config.timezone.clone())
-        .date()
+    jiff::ZonedDateTime::now().with_time_zone(config.timezone.clone()).date()
 }
 
 /// Findings that do not stop a build: long titles and descriptions,
@@ -111,10 +108,7 @@ fn warnings(config: &Config, content: &Content, today: civil::Date) -> Vec<Diagn
         if title > config.checks.title_max {
             let at = doc.text.find("title").unwrap_or(0);
             out.push(Diagnostic::warning(
-                Problem::TitleTooLong {
-                    len: title,
-                    max: config.checks.title_max,
-                },
+                Problem::TitleTooLong { len: title, max: config.checks.title_max },
                 Location::at(&doc.file, &doc.text, at, 5),
             ));
         }
@@ -122,10 +116,7 @@ fn warnings(config: &Config, content: &Content, today: civil::Date) -> Vec<Diagn
         if description > config.checks.description_max {
             let at = doc.text.find("description").unwrap_or(0);
             out.push(Diagnostic::warning(
-                Problem::DescriptionTooLong {
-                    len: description,
-                    max: config.checks.description_max,
-                },
+                Problem::DescriptionTooLong { len: description, max: config.checks.description_max },
                 Location::at(&doc.file, &doc.text, at, 11),
             ));
         }
@@ -134,19 +125,9 @@ fn warnings(config: &Config, content: &Content, today: civil::Date) -> Vec<Diagn
         if let content::KindData::Explainer(e) = &page.data {
             if let Some((due, span)) = &e.review_due {
                 if *due < today {
-                    let front = content::split(&page.doc.text)
-                        .map(|s| s.front_offset)
-                        .unwrap_or(0);
-                    let loc = Location::at(
-                        &page.doc.file,
-                        &page.doc.text,
-                        front + span.start,
-                        span.len(),
-                    );
-                    out.push(Diagnostic::warning(
-                        Problem::ReviewOverdue(due.to_string()),
-                        loc,
-                    ));
+                    let front = content::split(&page.doc.text).map(|s| s.front_offset).unwrap_or(0);
+                    let loc = Location::at(&page.doc.file, &page.doc.text, front + span.start, span.len());
+                    out.push(Diagnostic::warning(Problem::ReviewOverdue(due.to_string()), loc));
                 }
             }
         }

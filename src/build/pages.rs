@@ -21,10 +21,7 @@ struct Resolver<'a>(&'a Links<'a>);
 impl LinkResolver for Resolver<'_> {
     fn resolve(&self, page: &str) -> Option<String> {
         let content = self.0.content;
-        content
-            .by_source
-            .get(page.trim_start_matches('/'))
-            .map(|t| self.0.permalink(&content.doc(*t).url))
+        content.by_source.get(page.trim_start_matches('/')).map(|t| self.0.permalink(&content.doc(*t).url))
     }
 }
 
@@ -47,21 +44,11 @@ pub fn render_all(
     today: civil::Date,
     sink: &dyn Sink,
 ) -> (usize, Vec<Diagnostic>) {
-    let links = Links {
-        config,
-        content,
-        today,
-    };
-    let page_values: Vec<Value> = content
-        .pages
-        .par_iter()
-        .map(|p| Value::from_serializable(&context::page(&links, p)))
-        .collect();
-    let section_values: Vec<Value> = content
-        .sections
-        .iter()
-        .map(|s| Value::from_serializable(&context::section(&links, s)))
-        .collect();
+    let links = Links { config, content, today };
+    let page_values: Vec<Value> =
+        content.pages.par_iter().map(|p| Value::from_serializable(&context::page(&links, p))).collect();
+    let section_values: Vec<Value> =
+        content.sections.iter().map(|s| Value::from_serializable(&context::section(&links, s))).collect();
     templates.set_lookup(lookup(&links, &page_values, &section_values));
     let site = site_value(&links, &page_values);
     let r = Render {
@@ -74,42 +61,21 @@ pub fn render_all(
         sink,
     };
 
-    let page_results: Vec<Vec<Diagnostic>> = (0..content.pages.len())
-        .into_par_iter()
-        .map(|i| r.page(i))
-        .collect();
-    let section_results: Vec<Vec<Diagnostic>> = (0..content.sections.len())
-        .into_par_iter()
-        .map(|i| r.section(i, &section_values[i]))
-        .collect();
-    let mut diags: Vec<Diagnostic> = page_results
-        .into_iter()
-        .chain(section_results)
-        .flatten()
-        .collect();
+    let page_results: Vec<Vec<Diagnostic>> = (0..content.pages.len()).into_par_iter().map(|i| r.page(i)).collect();
+    let section_results: Vec<Vec<Diagnostic>> =
+        (0..content.sections.len()).into_par_iter().map(|i| r.section(i, &section_values[i])).collect();
+    let mut diags: Vec<Diagnostic> = page_results.into_iter().chain(section_results).flatten().collect();
     let mut files = content.pages.len() + content.sections.len();
     files += r.tags(&mut diags);
-    files += super::extras::write_all(
-        &r.links,
-        &r.templates,
-        &r.config_value,
-        &r.site,
-        sink,
-        &mut diags,
-    );
+    files += super::extras::write_all(&r.links, &r.templates, &r.config_value, &r.site, sink, &mut diags);
     (files, diags)
 }
 
 fn lookup(links: &Links, pages: &[Value], sections: &[Value]) -> Lookup {
-    let mut lookup = Lookup {
-        base_url: links.config.base_url.clone(),
-        ..Lookup::default()
-    };
+    let mut lookup = Lookup { base_url: links.config.base_url.clone(), ..Lookup::default() };
     for (source, target) in &links.content.by_source {
         let doc = links.content.doc(*target);
-        lookup
-            .permalinks
-            .insert(source.clone(), links.permalink(&doc.url));
+        lookup.permalinks.insert(source.clone(), links.permalink(&doc.url));
         match target {
             Target::Page(i) => lookup.pages.insert(source.clone(), pages[*i].clone()),
             Target::Section(i) => lookup.sections.insert(source.clone(), sections[*i].clone()),
@@ -122,13 +88,7 @@ impl Render<'_> {
     /// The body of `doc` as HTML, with its warnings as diagnostics.
     fn body(&self, doc: &Doc, diags: &mut Vec<Diagnostic>) -> String {
         let config = &self.links.config.markdown;
-        let rendered = markdown::render(
-            doc.body(),
-            &doc.scan,
-            config,
-            &Resolver(&self.links),
-            &self.highlighter,
-        );
+        let rendered = markdown::render(doc.body(), &doc.scan, config, &Resolver(&self.links), &self.highlighter);
         for (problem, offset, len) in rendered.warnings {
             diags.push(Diagnostic::warning(problem, doc.body_location(offset, len)));
         }
@@ -142,22 +102,13 @@ impl Render<'_> {
             } else {
                 let at = doc.text.find("template").unwrap_or(0);
                 let loc = Location::at(&doc.file, &doc.text, at, 8);
-                Err(Diagnostic::error(
-                    Problem::Template(format!("template `{name}` not found")),
-                    loc,
-                ))
+                Err(Diagnostic::error(Problem::Template(format!("template `{name}` not found")), loc))
             };
         }
-        self.templates
-            .pick(candidates)
-            .map(str::to_string)
-            .ok_or_else(|| {
-                let message = format!(
-                    "no template to render this with (looked for {})",
-                    candidates.join(", ")
-                );
-                Diagnostic::error(Problem::Template(message), Location::file(&doc.file))
-            })
+        self.templates.pick(candidates).map(str::to_string).ok_or_else(|| {
+            let message = format!("no template to render this with (looked for {})", candidates.join(", "));
+            Diagnostic::error(Problem::Template(message), Location::file(&doc.file))
+        })
     }
 
     fn write(&self, url: &UrlPath, name: &str, ctx: &tera::Context, diags: &mut Vec<Diagnostic>) {
@@ -203,17 +154,9 @@ impl Render<'_> {
         };
         let html = self.body(&section.doc, &mut diags);
         let with_body = with_content(value, &html);
-        let pages: Vec<Value> = section
-            .pages
-            .iter()
-            .map(|&p| self.page_values[p].clone())
-            .collect();
+        let pages: Vec<Value> = section.pages.iter().map(|&p| self.page_values[p].clone()).collect();
         let per_page = section.paginate_by.unwrap_or(pages.len().max(1));
-        let chunks: Vec<&[Value]> = if pages.is_empty() {
-            vec![&[]]
-        } else {
-            pages.chunks(per_page).collect()
-        };
+        let chunks: Vec<&[Value]> = if pages.is_empty() { vec![&[]] } else { pages.chunks(per_page).collect() };
         let total = chunks.len();
         for (n, chunk) in chunks.into_iter().enumerate() {
             let url = section.doc.url.paginated(n + 1);
@@ -259,15 +202,9 @@ impl Render<'_> {
                     tag.insert("permalink", Value::from(self.links.permalink(&url)));
                     tag.insert(
                         "pages",
-                        Value::from(
-                            pages
-                                .iter()
-                                .map(|&i| self.page_values[i].clone())
-                                .collect::<Vec<_>>(),
-                        ),
+                        Value::from(pages.iter().map(|&i| self.page_values[i].clone()).collect::<Vec<_>>()),
                     );
-                    let mut ctx =
-                        base_context(&self.config_value, &self.site, &self.links.path(&url));
+                    let mut ctx = base_context(&self.config_value, &self.site, &self.links.path(&url));
                     ctx.insert("tag", &tag);
                     self.write(&url, "tag.html", &ctx, &mut diags);
                     diags

@@ -193,9 +193,7 @@ impl FrontMatter {
             ("maintainer", span(&self.maintainer)),
             ("category", span(&self.category)),
         ];
-        all.into_iter()
-            .filter_map(|(k, s)| s.map(|s| (k, s)))
-            .collect()
+        all.into_iter().filter_map(|(k, s)| s.map(|s| (k, s))).collect()
     }
 
     /// Section-only keys this front matter sets (an error on a page).
@@ -237,10 +235,7 @@ mod tests {
     fn split_reports_missing_and_unclosed_blocks() {
         assert_eq!(split("# Hello\n").unwrap_err().0, Problem::NoFrontMatter);
         assert_eq!(split("+++ x\n").unwrap_err().0, Problem::NoFrontMatter);
-        assert_eq!(
-            split("+++\ntitle = \"A\"\n").unwrap_err().0,
-            Problem::UnclosedFrontMatter
-        );
+        assert_eq!(split("+++\ntitle = \"A\"\n").unwrap_err().0, Problem::UnclosedFrontMatter);
         let s = split("+++\n+++").unwrap();
         assert_eq!((s.front, s.body), ("", ""));
     }
@@ -249,15 +244,8 @@ mod tests {
     fn kind_keys_are_listed_with_spans() {
         let text = "title = \"T\"\nstart = 2026-03-03\nurl = \"https://x.org\"\n";
         let fm: FrontMatter = toml::from_str(text).unwrap();
-        let keys: Vec<_> = fm
-            .kind_keys_set()
-            .into_iter()
-            .map(|(k, r)| (k, &text[r]))
-            .collect();
-        assert_eq!(
-            keys,
-            [("start", "2026-03-03"), ("url", "\"https://x.org\"")]
-        );
+        let keys: Vec<_> = fm.kind_keys_set().into_iter().map(|(k, r)| (k, &text[r])).collect();
+        assert_eq!(keys, [("start", "2026-03-03"), ("url", "\"https://x.org\"")]);
     }
 
     #[test]

@@ -24,13 +24,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Explainer,
-        Kind::Term,
-        Kind::Event,
-        Kind::Tool,
-        Kind::Page,
-    ];
+    pub const ALL: [Kind; 5] = [Kind::Explainer, Kind::Term, Kind::Event, Kind::Tool, Kind::Page];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -47,7 +41,9 @@ impl Kind {
             key: "kind".into(),
             reason: format!(
                 "unknown kind \"{name}\"{}; pamphlet knows explainer, term, event, tool and page",
-                suggest(name, Kind::ALL.map(Kind::name)).map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default()
+                suggest(name, Kind::ALL.map(Kind::name))
+                    .map(|s| format!(" (did you mean \"{s}\"?)"))
+                    .unwrap_or_default()
             ),
         })
     }
@@ -172,27 +168,12 @@ pub type Problems = Vec<(Problem, Range<usize>)>;
 
 /// Reads the data of `kind` out of `fm`, reporting keys of other kinds and
 /// every bad value.
-pub fn kind_data(
-    kind: Kind,
-    fm: &mut FrontMatter,
-    settings: &KindSettings,
-    problems: &mut Problems,
-) -> KindData {
+pub fn kind_data(kind: Kind, fm: &mut FrontMatter, settings: &KindSettings, problems: &mut Problems) -> KindData {
     for (key, span) in fm.kind_keys_set() {
-        let owners = KIND_KEYS
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map_or(&[][..], |(_, o)| *o);
+        let owners = KIND_KEYS.iter().find(|(k, _)| *k == key).map_or(&[][..], |(_, o)| *o);
         if !owners.contains(&kind.name()) {
             let owner = owners.join(" and ");
-            problems.push((
-                Problem::KeyNotForKind {
-                    key: key.into(),
-                    owner,
-                    kind: kind.name().into(),
-                },
-                span,
-            ));
+            problems.push((Problem::KeyNotForKind { key: key.into(), owner, kind: kind.name().into() }, span));
         }
     }
     match kind {
@@ -213,10 +194,7 @@ fn explainer(fm: &mut FrontMatter, problems: &mut Problems) -> Explainer {
         summary: take(&mut fm.summary).unwrap_or_default(),
         takeaways: take(&mut fm.takeaways).unwrap_or_default(),
         audience: take(&mut fm.audience).unwrap_or_default(),
-        reviewed: fm
-            .reviewed
-            .take()
-            .and_then(|d| date_of("reviewed", &d, problems)),
+        reviewed: fm.reviewed.take().and_then(|d| date_of("reviewed", &d, problems)),
         review_due,
         changes: take(&mut fm.changes)
             .unwrap_or_default()
@@ -226,9 +204,7 @@ fn explainer(fm: &mut FrontMatter, problems: &mut Problems) -> Explainer {
         further_reading: take(&mut fm.further_reading)
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|r| {
-                checked_url("further_reading.url", r.url, problems).map(|u| (r.title, u))
-            })
+            .filter_map(|r| checked_url("further_reading.url", r.url, problems).map(|u| (r.title, u)))
             .collect(),
     }
 }
@@ -238,13 +214,7 @@ fn term(fm: &mut FrontMatter, problems: &mut Problems) -> Term {
         Some(s) if !s.get_ref().trim().is_empty() => s.into_inner(),
         Some(s) => {
             let reason = "give one plain sentence defining the term".into();
-            problems.push((
-                Problem::BadValue {
-                    key: "short".into(),
-                    reason,
-                },
-                s.span(),
-            ));
+            problems.push((Problem::BadValue { key: "short".into(), reason }, s.span()));
             String::new()
         }
         None => {
@@ -264,9 +234,7 @@ fn term(fm: &mut FrontMatter, problems: &mut Problems) -> Term {
             .unwrap_or_default()
             .into_iter()
             .map(|d| Definition {
-                url: d
-                    .url
-                    .and_then(|u| checked_url("definitions.url", u, problems)),
+                url: d.url.and_then(|u| checked_url("definitions.url", u, problems)),
                 text: d.text,
                 source: d.source,
                 jurisdiction: d.jurisdiction,
@@ -277,18 +245,12 @@ fn term(fm: &mut FrontMatter, problems: &mut Problems) -> Term {
 
 fn event(fm: &mut FrontMatter, settings: &KindSettings, problems: &mut Problems) -> Option<Event> {
     let (timezone_name, timezone) = match fm.timezone.take() {
-        None => (
-            settings.timezone_name.to_string(),
-            settings.timezone.clone(),
-        ),
+        None => (settings.timezone_name.to_string(), settings.timezone.clone()),
         Some(zone) => match crate::config::resolve_zone(zone.get_ref()) {
             Ok(tz) => (zone.into_inner(), tz),
             Err(problem) => {
                 problems.push((problem, zone.span()));
-                (
-                    settings.timezone_name.to_string(),
-                    settings.timezone.clone(),
-                )
+                (settings.timezone_name.to_string(), settings.timezone.clone())
             }
         },
     };
@@ -312,10 +274,7 @@ fn event(fm: &mut FrontMatter, settings: &KindSettings, problems: &mut Problems)
             "cancelled" => EventStatus::Cancelled,
             "postponed" => EventStatus::Postponed,
             other => {
-                problems.push((
-                    bad_choice("status", other, &["scheduled", "cancelled", "postponed"]),
-                    s.span(),
-                ));
+                problems.push((bad_choice("status", other, &["scheduled", "cancelled", "postponed"]), s.span()));
                 EventStatus::Scheduled
             }
         },
@@ -326,26 +285,14 @@ fn event(fm: &mut FrontMatter, settings: &KindSettings, problems: &mut Problems)
         timezone_name,
         timezone,
         location: take(&mut fm.location),
-        online: fm
-            .online
-            .take()
-            .and_then(|u| checked_url("online", u, problems)),
-        register: fm
-            .register
-            .take()
-            .and_then(|u| checked_url("register", u, problems)),
+        online: fm.online.take().and_then(|u| checked_url("online", u, problems)),
+        register: fm.register.take().and_then(|u| checked_url("register", u, problems)),
         organizer: take(&mut fm.organizer),
         status,
     })
 }
 
-fn check_order(
-    start: When,
-    end: When,
-    tz: &jiff::tz::TimeZone,
-    span: Range<usize>,
-    problems: &mut Problems,
-) {
+fn check_order(start: When, end: When, tz: &jiff::tz::TimeZone, span: Range<usize>, problems: &mut Problems) {
     let before = match (start, end) {
         (When::Day(s), When::Day(e)) => e < s,
         (When::At(s), When::At(e)) => match (tz.to_timestamp(s), tz.to_timestamp(e)) {
@@ -353,26 +300,13 @@ fn check_order(
             _ => e < s,
         },
         _ => {
-            let reason =
-                "`start` and `end` must both be dates (all-day) or both be date-times".into();
-            problems.push((
-                Problem::BadValue {
-                    key: "end".into(),
-                    reason,
-                },
-                span,
-            ));
+            let reason = "`start` and `end` must both be dates (all-day) or both be date-times".into();
+            problems.push((Problem::BadValue { key: "end".into(), reason }, span));
             return;
         }
     };
     if before {
-        problems.push((
-            Problem::EndBeforeStart {
-                start: when_text(start),
-                end: when_text(end),
-            },
-            span,
-        ));
+        problems.push((Problem::EndBeforeStart { start: when_text(start), end: when_text(end) }, span));
     }
 }
 
@@ -394,10 +328,7 @@ fn tool(fm: &mut FrontMatter, settings: &KindSettings, problems: &mut Problems) 
             "under-review" => ToolStatus::UnderReview,
             "retired" => ToolStatus::Retired,
             other => {
-                problems.push((
-                    bad_choice("status", other, &["approved", "under-review", "retired"]),
-                    s.span(),
-                ));
+                problems.push((bad_choice("status", other, &["approved", "under-review", "retired"]), s.span()));
                 return None;
             }
         },
@@ -416,10 +347,7 @@ fn tool(fm: &mut FrontMatter, settings: &KindSettings, problems: &mut Problems) 
         maintainer: take(&mut fm.maintainer),
         category,
         status,
-        reviewed: fm
-            .reviewed
-            .take()
-            .and_then(|d| date_of("reviewed", &d, problems)),
+        reviewed: fm.reviewed.take().and_then(|d| date_of("reviewed", &d, problems)),
     })
 }
 
@@ -428,14 +356,9 @@ fn take<T>(field: &mut Option<Spanned<T>>) -> Option<T> {
 }
 
 fn bad_choice(key: &str, value: &str, allowed: &[&str]) -> Problem {
-    let hint = suggest(value, allowed.iter().copied())
-        .map(|s| format!(" (did you mean \"{s}\"?)"))
-        .unwrap_or_default();
+    let hint = suggest(value, allowed.iter().copied()).map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default();
     let reason = format!("\"{value}\" is not one of {}{hint}", allowed.join(", "));
-    Problem::BadValue {
-        key: key.into(),
-        reason,
-    }
+    Problem::BadValue { key: key.into(), reason }
 }
 
 fn checked_url(key: &str, url: Spanned<String>, problems: &mut Problems) -> Option<String> {
@@ -443,13 +366,7 @@ fn checked_url(key: &str, url: Spanned<String>, problems: &mut Problems) -> Opti
         return Some(url.into_inner());
     }
     let reason = format!("\"{}\" is not an http, https or mailto link", url.get_ref());
-    problems.push((
-        Problem::BadValue {
-            key: key.into(),
-            reason,
-        },
-        url.span(),
-    ));
+    problems.push((Problem::BadValue { key: key.into(), reason }, url.span()));
     None
 }
 
@@ -459,50 +376,27 @@ pub fn date_of(key: &str, raw: &Spanned<Datetime>, problems: &mut Problems) -> O
         .get_ref()
         .date
         .ok_or_else(|| "needs a date, like 2026-03-02".to_string())
-        .and_then(|d| {
-            civil::Date::new(d.year as i16, d.month as i8, d.day as i8).map_err(|e| e.to_string())
-        });
-    result
-        .map_err(|reason| {
-            problems.push((
-                Problem::BadValue {
-                    key: key.into(),
-                    reason,
-                },
-                raw.span(),
-            ))
-        })
-        .ok()
+        .and_then(|d| civil::Date::new(d.year as i16, d.month as i8, d.day as i8).map_err(|e| e.to_string()));
+    result.map_err(|reason| problems.push((Problem::BadValue { key: key.into(), reason }, raw.span()))).ok()
 }
 
 /// An event time: a date (all day) or a local date-time in the event's zone.
 fn when_of(key: &str, raw: &Spanned<Datetime>, problems: &mut Problems) -> Option<When> {
     let dt = raw.get_ref();
     let fail = |reason: &str, problems: &mut Problems| {
-        problems.push((
-            Problem::BadValue {
-                key: key.into(),
-                reason: reason.into(),
-            },
-            raw.span(),
-        ));
+        problems.push((Problem::BadValue { key: key.into(), reason: reason.into() }, raw.span()));
         None
     };
     if dt.offset.is_some() {
-        return fail(
-            "give a local time, like 2026-03-03T09:00:00, and set `timezone`",
-            problems,
-        );
+        return fail("give a local time, like 2026-03-03T09:00:00, and set `timezone`", problems);
     }
     let date = date_of(key, raw, problems)?;
     match dt.time {
         None => Some(When::Day(date)),
-        Some(t) => {
-            match civil::Time::new(t.hour as i8, t.minute as i8, t.second.unwrap_or(0) as i8, 0) {
-                Ok(time) => Some(When::At(date.to_datetime(time))),
-                Err(e) => fail(&e.to_string(), problems),
-            }
-        }
+        Some(t) => match civil::Time::new(t.hour as i8, t.minute as i8, t.second.unwrap_or(0) as i8, 0) {
+            Ok(time) => Some(When::At(date.to_datetime(time))),
+            Err(e) => fail(&e.to_string(), problems),
+        },
     }
 }
 
@@ -517,81 +411,48 @@ mod tests {
     fn data(kind: Kind, text: &str) -> (KindData, Vec<Problem>, String) {
         let mut fm: FrontMatter = toml::from_str(text).unwrap();
         let (tz, cats) = settings();
-        let s = KindSettings {
-            timezone_name: "UTC",
-            timezone: &tz,
-            categories: &cats,
-        };
+        let s = KindSettings { timezone_name: "UTC", timezone: &tz, categories: &cats };
         let mut problems = Vec::new();
         let d = kind_data(kind, &mut fm, &s, &mut problems);
-        let first_span = problems
-            .first()
-            .map(|(_, r)| text[r.clone()].to_string())
-            .unwrap_or_default();
-        (
-            d,
-            problems.into_iter().map(|(p, _)| p).collect(),
-            first_span,
-        )
+        let first_span = problems.first().map(|(_, r)| text[r.clone()].to_string()).unwrap_or_default();
+        (d, problems.into_iter().map(|(p, _)| p).collect(), first_span)
     }
 
     #[test]
     fn an_event_with_a_bad_zone_gets_a_suggestion_at_the_value() {
-        let (_, problems, span) = data(
-            Kind::Event,
-            "title = \"W\"\nstart = 2026-03-03T09:00:00\ntimezone = \"Europe/Brusels\"\n",
-        );
+        let (_, problems, span) =
+            data(Kind::Event, "title = \"W\"\nstart = 2026-03-03T09:00:00\ntimezone = \"Europe/Brusels\"\n");
         assert_eq!(
             problems,
-            [Problem::UnknownTimezone {
-                zone: "Europe/Brusels".into(),
-                suggestion: Some("Europe/Brussels".into())
-            }]
+            [Problem::UnknownTimezone { zone: "Europe/Brusels".into(), suggestion: Some("Europe/Brussels".into()) }]
         );
         assert_eq!(span, "\"Europe/Brusels\"");
     }
 
     #[test]
     fn an_event_ending_before_it_starts_is_an_error() {
-        let (_, problems, span) = data(
-            Kind::Event,
-            "title = \"W\"\nstart = 2026-03-03T09:00:00\nend = 2026-03-03T08:00:00\n",
-        );
+        let (_, problems, span) =
+            data(Kind::Event, "title = \"W\"\nstart = 2026-03-03T09:00:00\nend = 2026-03-03T08:00:00\n");
         assert!(matches!(problems[0], Problem::EndBeforeStart { .. }));
         assert_eq!(span, "2026-03-03T08:00:00");
-        let (d, problems, _) = data(
-            Kind::Event,
-            "title = \"W\"\nstart = 2026-03-03\nend = 2026-03-05\n",
-        );
+        let (d, problems, _) = data(Kind::Event, "title = \"W\"\nstart = 2026-03-03\nend = 2026-03-05\n");
         assert!(problems.is_empty());
-        assert!(matches!(
-            d,
-            KindData::Event(Event {
-                start: When::Day(_),
-                end: Some(When::Day(_)),
-                ..
-            })
-        ));
+        assert!(matches!(d, KindData::Event(Event { start: When::Day(_), end: Some(When::Day(_)), .. })));
     }
 
     #[test]
     fn an_event_compares_times_in_its_zone_across_a_dst_change() {
         // Clocks in Brussels go forward at 02:00 on 2027-03-28: 01:30 to 03:15 is 45 minutes.
-        let text = "title = \"W\"\nstart = 2027-03-28T01:30:00\nend = 2027-03-28T03:15:00\ntimezone = \"Europe/Brussels\"\n";
+        let text =
+            "title = \"W\"\nstart = 2027-03-28T01:30:00\nend = 2027-03-28T03:15:00\ntimezone = \"Europe/Brussels\"\n";
         assert!(data(Kind::Event, text).1.is_empty());
     }
 
     #[test]
     fn event_links_must_be_web_links_and_times_local() {
-        let (_, problems, _) = data(
-            Kind::Event,
-            "title = \"W\"\nstart = 2026-03-03T09:00:00Z\nregister = \"javascript:alert(1)\"\n",
-        );
-        assert!(
-            problems
-                .iter()
-                .any(|p| matches!(p, Problem::BadValue { key, .. } if key == "start"))
-        );
+        let (_, problems, _) =
+            data(Kind::Event, "title = \"W\"\nstart = 2026-03-03T09:00:00Z\nregister = \"javascript:alert(1)\"\n");
+        assert!(problems.iter().any(|p| matches!(p, Problem::BadValue { key, .. } if key == "start")));
     }
 
     #[test]
@@ -599,11 +460,7 @@ mod tests {
         let (_, problems, span) = data(Kind::Explainer, "title = \"E\"\nstart = 2026-03-03\n");
         assert_eq!(
             problems,
-            [Problem::KeyNotForKind {
-                key: "start".into(),
-                owner: "event".into(),
-                kind: "explainer".into()
-            }]
+            [Problem::KeyNotForKind { key: "start".into(), owner: "event".into(), kind: "explainer".into() }]
         );
         assert_eq!(span, "2026-03-03");
     }
@@ -614,23 +471,11 @@ mod tests {
         assert!(
             matches!(&problems[0], Problem::BadValue { reason, .. } if reason.contains("did you mean \"approved\""))
         );
-        let (_, problems, _) = data(
-            Kind::Tool,
-            "title = \"T\"\nstatus = \"approved\"\ncategory = \"Fun\"\n",
-        );
+        let (_, problems, _) = data(Kind::Tool, "title = \"T\"\nstatus = \"approved\"\ncategory = \"Fun\"\n");
         assert!(matches!(&problems[0], Problem::BadValue { key, .. } if key == "category"));
-        let (d, problems, _) = data(
-            Kind::Tool,
-            "title = \"T\"\nstatus = \"retired\"\ncategory = \"Evaluation\"\n",
-        );
+        let (d, problems, _) = data(Kind::Tool, "title = \"T\"\nstatus = \"retired\"\ncategory = \"Evaluation\"\n");
         assert!(problems.is_empty());
-        assert!(matches!(
-            d,
-            KindData::Tool(Tool {
-                status: ToolStatus::Retired,
-                ..
-            })
-        ));
+        assert!(matches!(d, KindData::Tool(Tool { status: ToolStatus::Retired, .. })));
     }
 
     #[test]

@@ -37,10 +37,8 @@ pub fn load(config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>)
     let content_dir = config.content_dir();
     let (markdown, assets) = walk(&config.root, &content_dir, &mut diags);
 
-    let results: Vec<Result<Parsed, Vec<Diagnostic>>> = markdown
-        .par_iter()
-        .map(|rel| parse_file(&content_dir, rel))
-        .collect();
+    let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
+        markdown.par_iter().map(|rel| parse_file(&content_dir, rel)).collect();
     let mut parsed = Vec::new();
     for r in results {
         match r {
@@ -54,27 +52,14 @@ pub fn load(config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>)
             .filter(|p| p.fm.draft && p.source.stem() == "_index")
             .map(|p| p.source.dir().to_string())
             .collect();
-        parsed.retain(|p| {
-            !p.fm.draft
-                && !draft_dirs
-                    .iter()
-                    .any(|d| !d.is_empty() && within(p.source.dir(), d))
-        });
+        parsed.retain(|p| !p.fm.draft && !draft_dirs.iter().any(|d| !d.is_empty() && within(p.source.dir(), d)));
     }
 
     let mut content = Content::default();
-    let (section_docs, page_docs): (Vec<_>, Vec<_>) = parsed
-        .into_iter()
-        .partition(|p| p.source.stem() == "_index");
+    let (section_docs, page_docs): (Vec<_>, Vec<_>) = parsed.into_iter().partition(|p| p.source.stem() == "_index");
     add_sections(config, &mut content, section_docs, &mut diags);
     add_pages(config, &mut content, page_docs, &mut diags);
-    content.assets = assets
-        .into_iter()
-        .map(|rel| Asset {
-            from: content_dir.join(&rel),
-            to: rel,
-        })
-        .collect();
+    content.assets = assets.into_iter().map(|rel| Asset { from: content_dir.join(&rel), to: rel }).collect();
     check_urls(&content, &mut diags);
     scan_bodies(config, &mut content, &mut diags);
     sort_sections(&mut content);
@@ -87,36 +72,24 @@ fn within(dir: &str, ancestor: &str) -> bool {
 
 /// Lists Markdown files and other files under `content/`, relative to it.
 /// Links are followed only while they stay inside the site; loops are errors.
-fn walk(
-    root: &Path,
-    content_dir: &Path,
-    diags: &mut Vec<Diagnostic>,
-) -> (Vec<PathBuf>, Vec<PathBuf>) {
+fn walk(root: &Path, content_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let (mut markdown, mut assets) = (Vec::new(), Vec::new());
     if !content_dir.is_dir() {
         return (markdown, assets);
     }
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let rel_to_root = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
-    let mut it = WalkDir::new(content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
+    let mut it = WalkDir::new(content_dir).follow_links(true).sort_by_file_name().into_iter();
     while let Some(entry) = it.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map(rel_to_root).unwrap_or_default();
                 let problem = match e.loop_ancestor() {
-                    Some(a) => Problem::LinkLoop(format!(
-                        "{} leads back to {}",
-                        path.display(),
-                        rel_to_root(a).display()
-                    )),
-                    None => Problem::Io {
-                        what: path.display().to_string(),
-                        reason: e.to_string(),
-                    },
+                    Some(a) => {
+                        Problem::LinkLoop(format!("{} leads back to {}", path.display(), rel_to_root(a).display()))
+                    }
+                    None => Problem::Io { what: path.display().to_string(), reason: e.to_string() },
                 };
                 diags.push(Diagnostic::error(problem, Location::file(path)));
                 continue;
@@ -130,10 +103,7 @@ fn walk(
             continue;
         }
         if entry.path_is_symlink() {
-            let inside = entry
-                .path()
-                .canonicalize()
-                .is_ok_and(|real| real.starts_with(&real_root));
+            let inside = entry.path().canonicalize().is_ok_and(|real| real.starts_with(&real_root));
             if !inside {
                 let path = rel_to_root(entry.path());
                 diags.push(Diagnostic::error(
@@ -149,11 +119,7 @@ fn walk(
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(content_dir)
-            .unwrap_or(entry.path())
-            .to_path_buf();
+        let rel = entry.path().strip_prefix(content_dir).unwrap_or(entry.path()).to_path_buf();
         if rel.extension().is_some_and(|e| e == "md") {
             markdown.push(rel);
         } else {
@@ -167,40 +133,22 @@ fn parse_file(content_dir: &Path, rel: &Path) -> Result<Parsed, Vec<Diagnostic>>
     let file = Path::new("content").join(rel);
     let bytes = std::fs::read(content_dir.join(rel)).map_err(|e| {
         vec![Diagnostic::error(
-            Problem::Io {
-                what: file.display().to_string(),
-                reason: e.to_string(),
-            },
+            Problem::Io { what: file.display().to_string(), reason: e.to_string() },
             Location::file(&file),
         )]
     })?;
     let text = decode(&file, bytes).map_err(|d| vec![d])?;
-    let parts = split(&text).map_err(|(problem, at)| {
-        vec![Diagnostic::error(
-            problem,
-            Location::at(&file, &text, at, 3),
-        )]
-    })?;
+    let parts =
+        split(&text).map_err(|(problem, at)| vec![Diagnostic::error(problem, Location::at(&file, &text, at, 3))])?;
     let (front_offset, body_offset) = (parts.front_offset, parts.body_offset);
-    let fm = crate::strict::parse::<FrontMatter>(&file, &text, front_offset, parts.front)
-        .map_err(|d| vec![d])?;
-    Ok(Parsed {
-        source: SourcePath::new(rel),
-        file,
-        text,
-        front_offset,
-        body_offset,
-        fm,
-    })
+    let fm = crate::strict::parse::<FrontMatter>(&file, &text, front_offset, parts.front).map_err(|d| vec![d])?;
+    Ok(Parsed { source: SourcePath::new(rel), file, text, front_offset, body_offset, fm })
 }
 
 /// Turns front-matter problems (spans relative to the block) into diagnostics.
 fn report(p: &Parsed, problems: kinds::Problems, diags: &mut Vec<Diagnostic>) {
     for (problem, span) in problems {
-        diags.push(Diagnostic::error(
-            problem,
-            Location::at(&p.file, &p.text, p.front_offset + span.start, span.len()),
-        ));
+        diags.push(Diagnostic::error(problem, Location::at(&p.file, &p.text, p.front_offset + span.start, span.len())));
     }
 }
 
@@ -209,14 +157,8 @@ fn meta(p: &mut Parsed, problems: &mut kinds::Problems) -> Meta {
     Meta {
         title: fm.title.get_ref().clone(),
         description: std::mem::take(&mut fm.description),
-        date: fm
-            .date
-            .as_ref()
-            .and_then(|d| kinds::date_of("date", d, problems)),
-        updated: fm
-            .updated
-            .as_ref()
-            .and_then(|d| kinds::date_of("updated", d, problems)),
+        date: fm.date.as_ref().and_then(|d| kinds::date_of("date", d, problems)),
+        updated: fm.updated.as_ref().and_then(|d| kinds::date_of("updated", d, problems)),
         draft: fm.draft,
         weight: fm.weight,
         tags: std::mem::take(&mut fm.tags),
@@ -231,17 +173,8 @@ fn redirects(p: &Parsed, problems: &mut kinds::Problems) -> Vec<UrlPath> {
         match UrlPath::parse(raw.get_ref()) {
             Some(url) => out.push(url),
             None => {
-                let reason = format!(
-                    "\"{}\" is not a path on this site, like \"/old/page/\"",
-                    raw.get_ref()
-                );
-                problems.push((
-                    Problem::BadValue {
-                        key: "redirect_from".into(),
-                        reason,
-                    },
-                    raw.span(),
-                ));
+                let reason = format!("\"{}\" is not a path on this site, like \"/old/page/\"", raw.get_ref());
+                problems.push((Problem::BadValue { key: "redirect_from".into(), reason }, raw.span()));
             }
         }
     }
@@ -269,12 +202,7 @@ fn dir_url(dir: &str) -> UrlPath {
     UrlPath::from_segments(slugs.iter().map(String::as_str))
 }
 
-fn add_sections(
-    config: &Config,
-    content: &mut Content,
-    docs: Vec<Parsed>,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn add_sections(config: &Config, content: &mut Content, docs: Vec<Parsed>, diags: &mut Vec<Diagnostic>) {
     let mut docs = docs;
     docs.sort_by(|a, b| a.source.dir().cmp(b.source.dir()));
     if docs.first().is_none_or(|d| !d.source.dir().is_empty()) {
@@ -282,62 +210,33 @@ fn add_sections(
     }
     for p in docs {
         let mut problems = Vec::new();
-        for (key, span) in
-            p.fm.kind_keys_set()
-                .into_iter()
-                .chain(p.fm.slug.as_ref().map(|s| ("slug", s.span())))
-        {
+        for (key, span) in p.fm.kind_keys_set().into_iter().chain(p.fm.slug.as_ref().map(|s| ("slug", s.span()))) {
             problems.push((
-                Problem::KeyNotForKind {
-                    key: key.into(),
-                    owner: "non-section".into(),
-                    kind: "section".into(),
-                },
+                Problem::KeyNotForKind { key: key.into(), owner: "non-section".into(), kind: "section".into() },
                 span,
             ));
         }
-        let kind = p.fm.kind.as_ref().and_then(|k| {
-            Kind::parse(k.get_ref())
-                .map_err(|e| problems.push((e, k.span())))
-                .ok()
-        });
-        let sort_by = p.fm.sort_by.as_ref().map_or(
-            if kind == Some(Kind::Event) {
-                SortBy::Start
-            } else {
-                SortBy::Weight
-            },
-            |s| {
+        let kind =
+            p.fm.kind.as_ref().and_then(|k| Kind::parse(k.get_ref()).map_err(|e| problems.push((e, k.span()))).ok());
+        let sort_by =
+            p.fm.sort_by.as_ref().map_or(if kind == Some(Kind::Event) { SortBy::Start } else { SortBy::Weight }, |s| {
                 sort_by(s.get_ref()).unwrap_or_else(|e| {
                     problems.push((e, s.span()));
                     SortBy::Weight
                 })
-            },
-        );
-        let paginate_by =
-            p.fm.paginate_by
-                .as_ref()
-                .and_then(|n| match usize::try_from(*n.get_ref()) {
-                    Ok(n) if n > 0 => Some(n),
-                    _ => {
-                        let reason = "must be a whole number above 0".into();
-                        problems.push((
-                            Problem::BadValue {
-                                key: "paginate_by".into(),
-                                reason,
-                            },
-                            n.span(),
-                        ));
-                        None
-                    }
-                });
+            });
+        let paginate_by = p.fm.paginate_by.as_ref().and_then(|n| match usize::try_from(*n.get_ref()) {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                let reason = "must be a whole number above 0".into();
+                problems.push((Problem::BadValue { key: "paginate_by".into(), reason }, n.span()));
+                None
+            }
+        });
         let dir = p.source.dir().to_string();
         let (doc, p) = doc(p, dir_url(&dir), &mut problems);
         report(&p, problems, diags);
-        content.by_source.insert(
-            doc.source.to_string(),
-            Target::Section(content.sections.len()),
-        );
+        content.by_source.insert(doc.source.to_string(), Target::Section(content.sections.len()));
         content.sections.push(Section {
             doc,
             dir,
@@ -349,12 +248,7 @@ fn add_sections(
             subsections: vec![],
         });
     }
-    let dirs: HashMap<String, usize> = content
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.dir.clone(), i))
-        .collect();
+    let dirs: HashMap<String, usize> = content.sections.iter().enumerate().map(|(i, s)| (s.dir.clone(), i)).collect();
     for i in 1..content.sections.len() {
         let parent = nearest_section(&dirs, parent_dir(&content.sections[i].dir));
         content.sections[i].parent = Some(parent);
@@ -369,11 +263,7 @@ fn home_placeholder(config: &Config) -> Section {
         file: PathBuf::from("content/_index.md"),
         text: String::new(),
         body_offset: 0,
-        meta: Meta {
-            title: config.title.clone(),
-            description: config.description.clone(),
-            ..Meta::default()
-        },
+        meta: Meta { title: config.title.clone(), description: config.description.clone(), ..Meta::default() },
         url: UrlPath::root(),
         redirect_from: Vec::new(),
         scan: Default::default(),
@@ -415,9 +305,7 @@ fn sort_by(name: &str) -> Result<SortBy, Problem> {
         "weight" => Ok(SortBy::Weight),
         "start" => Ok(SortBy::Start),
         other => {
-            let hint = suggest(other, NAMES)
-                .map(|s| format!(" (did you mean \"{s}\"?)"))
-                .unwrap_or_default();
+            let hint = suggest(other, NAMES).map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default();
             Err(Problem::BadValue {
                 key: "sort_by".into(),
                 reason: format!("\"{other}\" is not one of date, title, weight, start{hint}"),
@@ -426,18 +314,8 @@ fn sort_by(name: &str) -> Result<SortBy, Problem> {
     }
 }
 
-fn add_pages(
-    config: &Config,
-    content: &mut Content,
-    docs: Vec<Parsed>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let dirs: HashMap<String, usize> = content
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.dir.clone(), i))
-        .collect();
+fn add_pages(config: &Config, content: &mut Content, docs: Vec<Parsed>, diags: &mut Vec<Diagnostic>) {
+    let dirs: HashMap<String, usize> = content.sections.iter().enumerate().map(|(i, s)| (s.dir.clone(), i)).collect();
     let settings = KindSettings {
         timezone_name: &config.timezone_name,
         timezone: &config.timezone,
@@ -447,11 +325,7 @@ fn add_pages(
         let mut problems = Vec::new();
         for (key, span) in p.fm.section_keys_set() {
             problems.push((
-                Problem::KeyNotForKind {
-                    key: key.into(),
-                    owner: "section (`_index.md`)".into(),
-                    kind: "page".into(),
-                },
+                Problem::KeyNotForKind { key: key.into(), owner: "section (`_index.md`)".into(), kind: "page".into() },
                 span,
             ));
         }
@@ -467,13 +341,7 @@ fn add_pages(
         let slug = match &p.fm.slug {
             Some(s) if slugify(s.get_ref()).is_empty() => {
                 let reason = "must contain letters or digits".into();
-                problems.push((
-                    Problem::BadValue {
-                        key: "slug".into(),
-                        reason,
-                    },
-                    s.span(),
-                ));
+                problems.push((Problem::BadValue { key: "slug".into(), reason }, s.span()));
                 slugify(p.source.stem())
             }
             Some(s) => slugify(s.get_ref()),
@@ -484,16 +352,9 @@ fn add_pages(
         let (doc, p) = doc(p, url, &mut problems);
         report(&p, problems, diags);
         let index = content.pages.len();
-        content
-            .by_source
-            .insert(doc.source.to_string(), Target::Page(index));
+        content.by_source.insert(doc.source.to_string(), Target::Page(index));
         content.sections[section].pages.push(index);
-        content.pages.push(Page {
-            doc,
-            kind,
-            data,
-            section,
-        });
+        content.pages.push(Page { doc, kind, data, section });
     }
 }
 
@@ -513,11 +374,10 @@ fn inherited_kind(content: &Content, mut section: usize) -> Kind {
 /// Two sources (pages, sections or redirects) may not claim one URL.
 fn check_urls(content: &Content, diags: &mut Vec<Diagnostic>) {
     let mut owners: HashMap<&str, &Path> = HashMap::new();
-    let claims = content.docs().map(|(_, doc)| (&doc.url, doc)).chain(
-        content
-            .docs()
-            .flat_map(|(_, doc)| doc.redirect_from.iter().map(move |u| (u, doc))),
-    );
+    let claims = content
+        .docs()
+        .map(|(_, doc)| (&doc.url, doc))
+        .chain(content.docs().flat_map(|(_, doc)| doc.redirect_from.iter().map(move |u| (u, doc))));
     for (url, doc) in claims {
         match owners.insert(url.as_str(), &doc.file) {
             Some(first) if first != doc.file => {
@@ -536,12 +396,8 @@ fn check_urls(content: &Content, diags: &mut Vec<Diagnostic>) {
 /// The first Markdown pass over every page, in parallel, then the link check.
 fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnostic>) {
     let options = markdown::options(&config.markdown);
-    let scans: Vec<_> = content
-        .docs()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|(_, d)| markdown::scan(d.body(), options))
-        .collect();
+    let scans: Vec<_> =
+        content.docs().collect::<Vec<_>>().par_iter().map(|(_, d)| markdown::scan(d.body(), options)).collect();
     let mut scans = scans.into_iter();
     for s in content.sections.iter_mut() {
         s.doc.scan = scans.next().unwrap_or_default();
@@ -551,32 +407,22 @@ fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnosti
     }
     for (_, doc) in content.docs() {
         for (problem, offset, len) in &doc.scan.problems {
-            diags.push(Diagnostic::error(
-                problem.clone(),
-                doc.body_location(*offset, *len),
-            ));
+            diags.push(Diagnostic::error(problem.clone(), doc.body_location(*offset, *len)));
         }
         for link in &doc.scan.links {
             let target_doc = if link.page.is_empty() {
                 Some(doc)
             } else {
-                content
-                    .by_source
-                    .get(link.page.trim_start_matches('/'))
-                    .map(|t| content.doc(*t))
+                content.by_source.get(link.page.trim_start_matches('/')).map(|t| content.doc(*t))
             };
             let problem = match (target_doc, &link.anchor) {
                 (None, _) => Problem::BrokenLink(format!("@/{}", link.page)),
-                (Some(t), Some(anchor)) if !t.scan.has_anchor(anchor) => Problem::BrokenAnchor {
-                    page: t.source.to_string(),
-                    anchor: anchor.clone(),
-                },
+                (Some(t), Some(anchor)) if !t.scan.has_anchor(anchor) => {
+                    Problem::BrokenAnchor { page: t.source.to_string(), anchor: anchor.clone() }
+                }
                 _ => continue,
             };
-            diags.push(Diagnostic::error(
-                problem,
-                doc.body_location(link.offset, link.len),
-            ));
+            diags.push(Diagnostic::error(problem, doc.body_location(link.offset, link.len)));
         }
     }
 }
@@ -587,13 +433,7 @@ fn sort_sections(content: &mut Content) {
         let by = section.sort_by;
         section.pages.sort_by(|&a, &b| {
             let (a, b) = (&pages[a], &pages[b]);
-            let title = || {
-                a.doc
-                    .meta
-                    .title
-                    .to_lowercase()
-                    .cmp(&b.doc.meta.title.to_lowercase())
-            };
+            let title = || a.doc.meta.title.to_lowercase().cmp(&b.doc.meta.title.to_lowercase());
             match by {
                 SortBy::Date => b.doc.meta.date.cmp(&a.doc.meta.date).then_with(title),
                 SortBy::Title => title(),

@@ -18,9 +18,7 @@ use crate::markdown::Scan;
 use crate::paths::{SourcePath, UrlPath};
 
 pub use frontmatter::{FrontMatter, Split, split};
-pub use kinds::{
-    Definition, Event, EventStatus, Explainer, Kind, KindData, Term, Tool, ToolStatus, When,
-};
+pub use kinds::{Definition, Event, EventStatus, Explainer, Kind, KindData, Term, Tool, ToolStatus, When};
 pub use load::{LoadOptions, load};
 
 /// What pages and sections share: a source file, its front matter, its URL.
@@ -131,16 +129,8 @@ impl Content {
 
     /// Every page and section, in a stable order.
     pub fn docs(&self) -> impl Iterator<Item = (Target, &Doc)> {
-        let sections = self
-            .sections
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (Target::Section(i), &s.doc));
-        let pages = self
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (Target::Page(i), &p.doc));
+        let sections = self.sections.iter().enumerate().map(|(i, s)| (Target::Section(i), &s.doc));
+        let pages = self.pages.iter().enumerate().map(|(i, p)| (Target::Page(i), &p.doc));
         sections.chain(pages)
     }
 }
@@ -166,10 +156,7 @@ mod tests {
 
     #[test]
     fn decode_drops_a_bom_and_names_bad_bytes() {
-        assert_eq!(
-            decode(Path::new("a.md"), b"\xEF\xBB\xBF+++".to_vec()).unwrap(),
-            "+++"
-        );
+        assert_eq!(decode(Path::new("a.md"), b"\xEF\xBB\xBF+++".to_vec()).unwrap(), "+++");
         let err = decode(Path::new("a.md"), b"ok\nbad \xFF here".to_vec()).unwrap_err();
         assert_eq!(err.problem, Problem::NotUtf8 { offset: 7 });
         let loc = err.location.unwrap();

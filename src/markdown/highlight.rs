@@ -40,10 +40,7 @@ impl Highlighter {
         };
         let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
         for line in LinesWithEndings::from(code) {
-            if generator
-                .parse_html_for_line_which_includes_newline(line)
-                .is_err()
-            {
+            if generator.parse_html_for_line_which_includes_newline(line).is_err() {
                 return Ok(escape(code));
             }
         }
@@ -61,9 +58,7 @@ fn escape(code: &str) -> String {
 /// reader's system asks for it.
 pub fn stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
-    let css = |name: &str| {
-        css_for_theme_with_class_style(&themes.themes[name], CLASS_STYLE).unwrap_or_default()
-    };
+    let css = |name: &str| css_for_theme_with_class_style(&themes.themes[name], CLASS_STYLE).unwrap_or_default();
     format!(
         "/* Code highlighting for pamphlet sites: light, then dark. */\n{}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n",
         css(LIGHT_THEME),
@@ -77,22 +72,15 @@ mod tests {
 
     #[test]
     fn known_languages_get_classes() {
-        let html = Highlighter::default()
-            .highlight("rust", "fn main() {}\n")
-            .unwrap();
+        let html = Highlighter::default().highlight("rust", "fn main() {}\n").unwrap();
         assert!(html.contains("class=\"hl-"), "{html}");
     }
 
     #[test]
     fn unknown_languages_fall_back_to_escaped_text() {
-        let err = Highlighter::default()
-            .highlight("klingon", "a < b\n")
-            .unwrap_err();
+        let err = Highlighter::default().highlight("klingon", "a < b\n").unwrap_err();
         assert_eq!(err, "a &lt; b\n");
-        assert_eq!(
-            Highlighter::default().highlight("text", "<x>").unwrap(),
-            "&lt;x&gt;"
-        );
+        assert_eq!(Highlighter::default().highlight("text", "<x>").unwrap(), "&lt;x&gt;");
     }
 
     #[test]

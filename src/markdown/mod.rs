@@ -54,12 +54,7 @@ pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
     }
     let mut out = Vec::new();
     for h in headings {
-        let entry = TocEntry {
-            level: h.level,
-            id: h.id.clone(),
-            title: h.text.clone(),
-            children: Vec::new(),
-        };
+        let entry = TocEntry { level: h.level, id: h.id.clone(), title: h.text.clone(), children: Vec::new() };
         insert(&mut out, entry);
     }
     out
@@ -98,25 +93,14 @@ mod tests {
     use super::*;
 
     fn h(level: u8, id: &str) -> Heading {
-        Heading {
-            level,
-            id: id.into(),
-            text: id.into(),
-            explicit: false,
-        }
+        Heading { level, id: id.into(), text: id.into(), explicit: false }
     }
 
     #[test]
     fn toc_nests_by_level() {
         let t = toc(&[h(2, "a"), h(3, "b"), h(3, "c"), h(2, "d"), h(4, "e")]);
         assert_eq!(t.len(), 2);
-        assert_eq!(
-            t[0].children
-                .iter()
-                .map(|e| e.id.as_str())
-                .collect::<Vec<_>>(),
-            ["b", "c"]
-        );
+        assert_eq!(t[0].children.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["b", "c"]);
         assert_eq!(t[1].children[0].id, "e");
     }
 

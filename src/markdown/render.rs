@@ -38,9 +38,7 @@ pub fn render(
     links: &dyn LinkResolver,
     highlighter: &Highlighter,
 ) -> Rendered {
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, super::options(config))
-        .into_offset_iter()
-        .collect();
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, super::options(config)).into_offset_iter().collect();
     let mut state = State {
         config,
         links,
@@ -60,10 +58,7 @@ pub fn render(
     state.finish_footnotes();
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
-    Rendered {
-        html,
-        warnings: state.warnings,
-    }
+    Rendered { html, warnings: state.warnings }
 }
 
 struct State<'a, 'c> {
@@ -85,17 +80,8 @@ impl<'a, 'c> State<'a, 'c> {
     fn step(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize) -> usize {
         let config = self.config;
         match &events[i].0 {
-            Event::Start(Tag::Heading {
-                level,
-                classes,
-                attrs,
-                ..
-            }) => {
-                let id = self
-                    .scan
-                    .headings
-                    .get(self.headings)
-                    .map(|h| CowStr::from(h.id.clone()));
+            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+                let id = self.scan.headings.get(self.headings).map(|h| CowStr::from(h.id.clone()));
                 self.headings += 1;
                 self.out.push(Event::Start(Tag::Heading {
                     level: *level,
@@ -104,15 +90,8 @@ impl<'a, 'c> State<'a, 'c> {
                     attrs: attrs.clone(),
                 }));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if dest_url.starts_with("@/") => {
-                let dest = self
-                    .resolve(dest_url)
-                    .map_or_else(|| dest_url.clone(), CowStr::from);
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+                let dest = self.resolve(dest_url).map_or_else(|| dest_url.clone(), CowStr::from);
                 self.out.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: dest,
@@ -136,9 +115,7 @@ impl<'a, 'c> State<'a, 'c> {
                 );
                 self.out.push(Event::Html(html.into()));
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => {
-                self.out.push(Event::Html("</div>\n".into()))
-            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => self.out.push(Event::Html("</div>\n".into())),
             Event::Html(raw) | Event::InlineHtml(raw) if config.raw_html == RawHtml::Escape => {
                 self.out.push(Event::Text(raw.clone()));
             }
@@ -153,9 +130,7 @@ impl<'a, 'c> State<'a, 'c> {
 
     fn resolve(&self, dest: &str) -> Option<String> {
         let rest = &dest[2..];
-        let (page, anchor) = rest
-            .split_once('#')
-            .map_or((rest, None), |(p, a)| (p, Some(a)));
+        let (page, anchor) = rest.split_once('#').map_or((rest, None), |(p, a)| (p, Some(a)));
         let mut url = self.links.resolve(page)?;
         if let Some(anchor) = anchor {
             url.push('#');
@@ -167,13 +142,7 @@ impl<'a, 'c> State<'a, 'c> {
     /// A paragraph holding only an image with a title becomes a `<figure>`
     /// whose caption is the title. Returns the index after the paragraph.
     fn figure(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize) -> Option<usize> {
-        let Some((
-            Event::Start(Tag::Image {
-                dest_url, title, ..
-            }),
-            _,
-        )) = events.get(i + 1)
-        else {
+        let Some((Event::Start(Tag::Image { dest_url, title, .. }), _)) = events.get(i + 1) else {
             return None;
         };
         if title.is_empty() {
@@ -204,12 +173,7 @@ impl<'a, 'c> State<'a, 'c> {
         Some(j + 2)
     }
 
-    fn code_block(
-        &mut self,
-        events: &[(Event<'a>, Range<usize>)],
-        i: usize,
-        kind: &CodeBlockKind<'a>,
-    ) -> usize {
+    fn code_block(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize, kind: &CodeBlockKind<'a>) -> usize {
         let mut code = String::new();
         let mut j = i + 1;
         while let Some((event, _)) = events.get(j) {
@@ -231,25 +195,13 @@ impl<'a, 'c> State<'a, 'c> {
             escape_html(&mut escaped, &code).expect("writing to a String");
             escaped
         } else {
-            let _ = write!(
-                html,
-                " data-lang=\"{0}\"><code class=\"language-{0}\">",
-                Attr(lang)
-            );
-            self.highlighter
-                .highlight(lang, &code)
-                .unwrap_or_else(|plain| {
-                    let at = &events[i].1;
-                    let line_len = events
-                        .get(i)
-                        .map_or(0, |(_, r)| r.len().min(3 + lang.len()));
-                    self.warnings.push((
-                        Problem::UnknownLanguage(lang.to_string()),
-                        at.start,
-                        line_len,
-                    ));
-                    plain
-                })
+            let _ = write!(html, " data-lang=\"{0}\"><code class=\"language-{0}\">", Attr(lang));
+            self.highlighter.highlight(lang, &code).unwrap_or_else(|plain| {
+                let at = &events[i].1;
+                let line_len = events.get(i).map_or(0, |(_, r)| r.len().min(3 + lang.len()));
+                self.warnings.push((Problem::UnknownLanguage(lang.to_string()), at.start, line_len));
+                plain
+            })
         };
         html.push_str(&inner);
         html.push_str("</code></pre>\n");
@@ -262,23 +214,13 @@ impl<'a, 'c> State<'a, 'c> {
         let n = *self.numbers.entry(name).or_insert(next);
         let count = self.references.entry(n).or_insert(0);
         *count += 1;
-        let id = if *count == 1 {
-            format!("fnref-{n}")
-        } else {
-            format!("fnref-{n}-{count}")
-        };
-        let html =
-            format!("<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" id=\"{id}\">{n}</a></sup>");
+        let id = if *count == 1 { format!("fnref-{n}") } else { format!("fnref-{n}-{count}") };
+        let html = format!("<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" id=\"{id}\">{n}</a></sup>");
         self.out.push(Event::Html(html.into()));
     }
 
     /// Takes a definition out of the flow; it is written at the end.
-    fn footnote_definition(
-        &mut self,
-        events: &[(Event<'a>, Range<usize>)],
-        i: usize,
-        name: CowStr<'a>,
-    ) -> usize {
+    fn footnote_definition(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize, name: CowStr<'a>) -> usize {
         let saved = std::mem::take(&mut self.out);
         let mut j = i + 1;
         while let Some((event, _)) = events.get(j) {
@@ -300,14 +242,14 @@ impl<'a, 'c> State<'a, 'c> {
         }
         let mut order: Vec<_> = self.numbers.iter().map(|(k, v)| (*v, k.clone())).collect();
         order.sort_by_key(|(n, _)| *n);
-        self.out.push(Event::Html(
-            "<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n".into(),
-        ));
+        self.out.push(Event::Html("<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n".into()));
         for (n, name) in order {
-            self.out
-                .push(Event::Html(format!("<li id=\"fn-{n}\">\n").into()));
+            self.out.push(Event::Html(format!("<li id=\"fn-{n}\">\n").into()));
             let mut body = self.definitions.remove(&name).unwrap_or_default();
-            let back = Event::Html(format!(" <a href=\"#fnref-{n}\" class=\"footnote-back\" aria-label=\"Back to reference {n}\">↩</a>").into());
+            let back = Event::Html(
+                format!(" <a href=\"#fnref-{n}\" class=\"footnote-back\" aria-label=\"Back to reference {n}\">↩</a>")
+                    .into(),
+            );
             match body.last() {
                 Some(Event::End(TagEnd::Paragraph)) => body.insert(body.len() - 1, back),
                 _ => body.push(back),

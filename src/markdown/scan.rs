@@ -55,12 +55,7 @@ pub fn scan(body: &str, options: pulldown_cmark::Options) -> Scan {
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((
-                    level_number(level),
-                    id.map(|s| s.to_string()),
-                    String::new(),
-                    range.start,
-                ));
+                heading = Some((level_number(level), id.map(|s| s.to_string()), String::new(), range.start));
             }
             Event::End(TagEnd::Heading(_)) => {
                 let Some((level, explicit, text, start)) = heading.take() else {
@@ -68,32 +63,19 @@ pub fn scan(body: &str, options: pulldown_cmark::Options) -> Scan {
                 };
                 let line_len = body[start..].find('\n').unwrap_or(body.len() - start);
                 if level > last_level + 1 {
-                    out.problems.push((
-                        Problem::SkippedHeadingLevel {
-                            from: last_level,
-                            to: level,
-                        },
-                        start,
-                        line_len,
-                    ));
+                    out.problems.push((Problem::SkippedHeadingLevel { from: last_level, to: level }, start, line_len));
                 }
                 last_level = level;
                 let id = match &explicit {
                     Some(id) if !ids.claim(id) => {
-                        out.problems
-                            .push((Problem::DuplicateId(id.clone()), start, line_len));
+                        out.problems.push((Problem::DuplicateId(id.clone()), start, line_len));
                         id.clone()
                     }
                     Some(id) => id.clone(),
                     None => ids.derive(&text),
                 };
                 let text = text.trim().to_string();
-                out.headings.push(Heading {
-                    level,
-                    id,
-                    text,
-                    explicit: explicit.is_some(),
-                });
+                out.headings.push(Heading { level, id, text, explicit: explicit.is_some() });
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
                 if let Some(link) = link_ref(&dest_url, range.start, range.len()) {
@@ -101,18 +83,12 @@ pub fn scan(body: &str, options: pulldown_cmark::Options) -> Scan {
                 }
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
-                image = Some((
-                    dest_url.to_string(),
-                    String::new(),
-                    range.start,
-                    range.len(),
-                ));
+                image = Some((dest_url.to_string(), String::new(), range.start, range.len()));
             }
             Event::End(TagEnd::Image) => {
                 if let Some((src, alt, start, len)) = image.take() {
                     if alt.trim().is_empty() {
-                        out.problems
-                            .push((Problem::ImageWithoutAlt(src), start, len));
+                        out.problems.push((Problem::ImageWithoutAlt(src), start, len));
                     }
                 }
             }
@@ -146,20 +122,13 @@ fn link_ref(dest: &str, offset: usize, len: usize) -> Option<LinkRef> {
     } else {
         return None;
     };
-    Some(LinkRef {
-        page,
-        anchor: anchor.filter(|a| !a.is_empty()),
-        offset,
-        len,
-    })
+    Some(LinkRef { page, anchor: anchor.filter(|a| !a.is_empty()), offset, len })
 }
 
 /// Words are runs of non-space characters with at least one letter or digit,
 /// so stray punctuation between inline elements is not counted.
 fn count_words(text: &str) -> usize {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
 }
 
 pub(crate) fn level_number(level: HeadingLevel) -> u8 {
@@ -188,10 +157,7 @@ mod tests {
     fn skipped_levels_duplicate_ids_and_missing_alt_are_found() {
         let s = run("## A {#x}\n\n#### B {#x}\n\n![](cat.png)\n");
         let problems: Vec<_> = s.problems.iter().map(|p| &p.0).collect();
-        assert_eq!(
-            problems[0],
-            &Problem::SkippedHeadingLevel { from: 2, to: 4 }
-        );
+        assert_eq!(problems[0], &Problem::SkippedHeadingLevel { from: 2, to: 4 });
         assert_eq!(problems[1], &Problem::DuplicateId("x".into()));
         assert_eq!(problems[2], &Problem::ImageWithoutAlt("cat.png".into()));
         assert_eq!(s.problems[2].1, "## A {#x}\n\n#### B {#x}\n\n".len());

@@ -46,11 +46,7 @@ pub fn toml_to_json(value: &toml::Value) -> serde_json::Value {
         toml::Value::Boolean(b) => J::Bool(*b),
         toml::Value::Datetime(d) => J::String(d.to_string()),
         toml::Value::Array(a) => J::Array(a.iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => J::Object(
-            t.iter()
-                .map(|(k, v)| (k.clone(), toml_to_json(v)))
-                .collect(),
-        ),
+        toml::Value::Table(t) => J::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
     }
 }
 
@@ -158,21 +154,13 @@ impl Links<'_> {
     }
 
     pub fn link(&self, doc: &crate::content::Doc) -> LinkContext {
-        LinkContext {
-            title: doc.meta.title.clone(),
-            path: self.path(&doc.url),
-            permalink: self.permalink(&doc.url),
-        }
+        LinkContext { title: doc.meta.title.clone(), path: self.path(&doc.url), permalink: self.permalink(&doc.url) }
     }
 
     pub fn tag(&self, name: &str) -> TagRef {
         let slug = slugify(name);
         let url = crate::paths::UrlPath::from_segments(["tags", slug.as_str()]);
-        TagRef {
-            name: name.to_string(),
-            path: self.path(&url),
-            slug,
-        }
+        TagRef { name: name.to_string(), path: self.path(&url), slug }
     }
 
     /// Home, then each enclosing section, outermost first.
@@ -207,14 +195,7 @@ pub fn page<'a>(links: &Links<'a>, page: &'a Page) -> PageContext<'a> {
         title: &meta.title,
         description: &meta.description,
         kind: page.kind.name(),
-        slug: doc
-            .url
-            .as_str()
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .to_string(),
+        slug: doc.url.as_str().trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string(),
         path: links.path(&doc.url),
         permalink: links.permalink(&doc.url),
         toc: toc(&doc.scan.headings),
@@ -238,29 +219,15 @@ pub fn page<'a>(links: &Links<'a>, page: &'a Page) -> PageContext<'a> {
             ctx.reviewed = e.reviewed.map(date_text);
             ctx.review_due = e.review_due.as_ref().map(|(d, _)| date_text(*d));
             ctx.review_overdue = e.review_due.as_ref().is_some_and(|(d, _)| *d < links.today);
-            ctx.changes = e
-                .changes
-                .iter()
-                .map(|(d, n)| ChangeContext {
-                    date: date_text(*d),
-                    note: n.clone(),
-                })
-                .collect();
-            ctx.further_reading = e
-                .further_reading
-                .iter()
-                .map(|(t, u)| ReadingContext { title: t, url: u })
-                .collect();
+            ctx.changes =
+                e.changes.iter().map(|(d, n)| ChangeContext { date: date_text(*d), note: n.clone() }).collect();
+            ctx.further_reading = e.further_reading.iter().map(|(t, u)| ReadingContext { title: t, url: u }).collect();
         }
         KindData::Term(t) => {
             ctx.short = &t.short;
             ctx.synonyms = &t.synonyms;
             ctx.definitions = &t.definitions;
-            ctx.related = t
-                .related
-                .iter()
-                .filter_map(|(slug, _)| related_term(links, page, slug))
-                .collect();
+            ctx.related = t.related.iter().filter_map(|(slug, _)| related_term(links, page, slug)).collect();
         }
         KindData::Event(e) => {
             ctx.start = Some(when_text(e.start));
@@ -302,11 +269,7 @@ fn related_term(links: &Links, page: &Page, slug: &str) -> Option<RelatedTerm> {
         .iter()
         .map(|&i| &links.content.pages[i])
         .find(|p| p.doc.url.as_str().ends_with(&format!("/{slug}/")))
-        .map(|p| RelatedTerm {
-            slug: slug.to_string(),
-            title: p.doc.meta.title.clone(),
-            path: links.path(&p.doc.url),
-        })
+        .map(|p| RelatedTerm { slug: slug.to_string(), title: p.doc.meta.title.clone(), path: links.path(&p.doc.url) })
 }
 
 /// `section`: a section and the pages it lists (their bodies are not included).
@@ -353,11 +316,7 @@ pub fn section<'a>(links: &Links<'a>, s: &'a Section) -> SectionContext<'a> {
         toc: toc(&s.doc.scan.headings),
         extra: toml_to_json(&toml::Value::Table(s.doc.meta.extra.clone())),
         breadcrumbs: links.breadcrumbs(s.parent),
-        subsections: s
-            .subsections
-            .iter()
-            .map(|&i| subsection(links, &content.sections[i]))
-            .collect(),
+        subsections: s.subsections.iter().map(|&i| subsection(links, &content.sections[i])).collect(),
     }
 }
 

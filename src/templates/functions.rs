@@ -25,32 +25,19 @@ pub fn register_filters(tera: &mut Tera) {
 pub type LookupSlot = Arc<OnceLock<Lookup>>;
 
 fn filled(slot: &LookupSlot) -> Result<&Lookup, Error> {
-    slot.get()
-        .ok_or_else(|| Error::message("pages are not loaded yet"))
+    slot.get().ok_or_else(|| Error::message("pages are not loaded yet"))
 }
 
 pub fn register_lookup(tera: &mut Tera, slot: &LookupSlot) {
     let l = slot.clone();
-    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| {
-        get_url(filled(&l)?, kwargs)
-    });
+    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| get_url(filled(&l)?, kwargs));
     let l = slot.clone();
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
-        find(
-            &filled(&l)?.pages,
-            kwargs,
-            "page",
-            "get_page(path=\"explainers/open-weights.md\")",
-        )
+        find(&filled(&l)?.pages, kwargs, "page", "get_page(path=\"explainers/open-weights.md\")")
     });
     let l = slot.clone();
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
-        find(
-            &filled(&l)?.sections,
-            kwargs,
-            "section",
-            "get_section(path=\"explainers/_index.md\")",
-        )
+        find(&filled(&l)?.sections, kwargs, "section", "get_section(path=\"explainers/_index.md\")")
     });
 }
 
@@ -58,17 +45,10 @@ fn source_key(path: &str) -> &str {
     path.trim_start_matches("@/").trim_start_matches('/')
 }
 
-fn find(
-    map: &HashMap<String, Value>,
-    kwargs: Kwargs,
-    what: &str,
-    example: &str,
-) -> Result<Value, Error> {
+fn find(map: &HashMap<String, Value>, kwargs: Kwargs, what: &str, example: &str) -> Result<Value, Error> {
     let path: String = kwargs.must_get("path")?;
     map.get(source_key(&path)).cloned().ok_or_else(|| {
-        Error::message(format!(
-            "no {what} at `{path}` (paths are relative to content/, as in {example})"
-        ))
+        Error::message(format!("no {what} at `{path}` (paths are relative to content/, as in {example})"))
     })
 }
 
@@ -77,9 +57,7 @@ fn find(
 fn get_url(lookup: &Lookup, kwargs: Kwargs) -> Result<String, Error> {
     let path: String = kwargs.must_get("path")?;
     if let Some(rest) = path.strip_prefix("@/") {
-        let (page, anchor) = rest
-            .split_once('#')
-            .map_or((rest, None), |(p, a)| (p, Some(a)));
+        let (page, anchor) = rest.split_once('#').map_or((rest, None), |(p, a)| (p, Some(a)));
         let url = lookup
             .permalinks
             .get(source_key(page))
@@ -89,19 +67,13 @@ fn get_url(lookup: &Lookup, kwargs: Kwargs) -> Result<String, Error> {
             None => url.clone(),
         });
     }
-    Ok(format!(
-        "{}/{}",
-        lookup.base_url,
-        path.trim_start_matches('/')
-    ))
+    Ok(format!("{}/{}", lookup.base_url, path.trim_start_matches('/')))
 }
 
 /// `{{ page.date | date(format="%-d %B %Y") }}` on `YYYY-MM-DD` or
 /// `YYYY-MM-DDTHH:MM[:SS]` text. The default format is "3 March 2026".
 fn date(value: &str, kwargs: Kwargs, _: &State) -> Result<String, Error> {
-    let format: String = kwargs
-        .get("format")?
-        .unwrap_or_else(|| "%-d %B %Y".to_string());
+    let format: String = kwargs.get("format")?.unwrap_or_else(|| "%-d %B %Y".to_string());
     let formatted = if value.contains('T') {
         let dt: jiff::civil::DateTime = value.parse().map_err(|_| not_a_date(value))?;
         jiff::fmt::strtime::format(format.as_str(), dt)
@@ -109,11 +81,7 @@ fn date(value: &str, kwargs: Kwargs, _: &State) -> Result<String, Error> {
         let date: jiff::civil::Date = value.parse().map_err(|_| not_a_date(value))?;
         jiff::fmt::strtime::format(format.as_str(), date)
     };
-    formatted.map_err(|e| {
-        Error::message(format!(
-            "date: cannot format `{value}` with `{format}`: {e}"
-        ))
-    })
+    formatted.map_err(|e| Error::message(format!("date: cannot format `{value}` with `{format}`: {e}")))
 }
 
 fn not_a_date(value: &str) -> Error {
@@ -142,23 +110,14 @@ mod tests {
     #[test]
     fn date_filter_formats_dates_and_times() {
         assert_eq!(render("{{ '2026-03-02' | date }}").unwrap(), "2 March 2026");
-        assert_eq!(
-            render("{{ '2026-03-02T09:05:00' | date(format='%H:%M') }}").unwrap(),
-            "09:05"
-        );
+        assert_eq!(render("{{ '2026-03-02T09:05:00' | date(format='%H:%M') }}").unwrap(), "09:05");
         assert!(render("{{ 'soon' | date }}").is_err());
     }
 
     #[test]
     fn get_url_resolves_pages_and_files() {
-        assert_eq!(
-            render("{{ get_url(path='@/a/b.md#x') }}").unwrap(),
-            "https://e.org/a/b/#x"
-        );
-        assert_eq!(
-            render("{{ get_url(path='/css/site.css') }}").unwrap(),
-            "https://e.org/css/site.css"
-        );
+        assert_eq!(render("{{ get_url(path='@/a/b.md#x') }}").unwrap(), "https://e.org/a/b/#x");
+        assert_eq!(render("{{ get_url(path='/css/site.css') }}").unwrap(), "https://e.org/css/site.css");
         assert!(render("{{ get_url(path='@/nope.md') }}").is_err());
         assert!(render("{{ get_page(path='nope.md') }}").is_err());
     }

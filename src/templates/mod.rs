@@ -38,31 +38,17 @@ pub fn load(config: &Config) -> Result<Templates, Vec<Diagnostic>> {
     let mut sources: HashMap<String, (PathBuf, String)> = HashMap::new();
     let mut diags = Vec::new();
     match &config.theme {
-        ThemeSource::Dir(dir) => read_dir(
-            &config.root,
-            &dir.join("templates"),
-            &mut sources,
-            &mut diags,
-        ),
+        ThemeSource::Dir(dir) => read_dir(&config.root, &dir.join("templates"), &mut sources, &mut diags),
         ThemeSource::Builtin => {
             for (name, bytes) in builtin::FILES {
                 if let Some(name) = name.strip_prefix("templates/") {
-                    let shown =
-                        PathBuf::from(format!("themes/default/templates/{name} (built in)"));
-                    sources.insert(
-                        name.to_string(),
-                        (shown, String::from_utf8_lossy(bytes).into_owned()),
-                    );
+                    let shown = PathBuf::from(format!("themes/default/templates/{name} (built in)"));
+                    sources.insert(name.to_string(), (shown, String::from_utf8_lossy(bytes).into_owned()));
                 }
             }
         }
     }
-    read_dir(
-        &config.root,
-        &config.root.join("templates"),
-        &mut sources,
-        &mut diags,
-    );
+    read_dir(&config.root, &config.root.join("templates"), &mut sources, &mut diags);
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -74,50 +60,27 @@ pub fn load(config: &Config) -> Result<Templates, Vec<Diagnostic>> {
     let mut names: Vec<&String> = sources.keys().collect();
     names.sort();
     let result = tera.add_raw_templates(names.iter().map(|n| (n.as_str(), sources[*n].1.as_str())));
-    let templates = Templates {
-        tera,
-        sources,
-        lookup,
-    };
+    let templates = Templates { tera, sources, lookup };
     match result {
         Ok(()) => Ok(templates),
         Err(e) => Err(vec![templates.diagnostic(&e, None)]),
     }
 }
 
-fn read_dir(
-    root: &Path,
-    dir: &Path,
-    out: &mut HashMap<String, (PathBuf, String)>,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn read_dir(root: &Path, dir: &Path, out: &mut HashMap<String, (PathBuf, String)>, diags: &mut Vec<Diagnostic>) {
     if !dir.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
         let Ok(entry) = entry else { continue };
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
         let name = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let name = name
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let shown = entry
-            .path()
-            .strip_prefix(root)
-            .unwrap_or(entry.path())
-            .to_path_buf();
+        let name = name.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let shown = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
         let text = std::fs::read(entry.path())
-            .map_err(|e| Problem::Io {
-                what: shown.display().to_string(),
-                reason: e.to_string(),
-            })
+            .map_err(|e| Problem::Io { what: shown.display().to_string(), reason: e.to_string() })
             .and_then(|b| crate::content::decode(&shown, b).map_err(|d| d.problem));
         match text {
             Ok(text) => {
@@ -146,9 +109,7 @@ impl Templates {
     /// Renders `name`; a failure becomes a diagnostic at the template's line
     /// (the same for every page that hits it, so it is reported once).
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| self.diagnostic(&e, Some(name)))
+        self.tera.render(name, context).map_err(|e| self.diagnostic(&e, Some(name)))
     }
 
     fn diagnostic(&self, err: &tera::Error, rendering: Option<&str>) -> Diagnostic {
@@ -170,11 +131,7 @@ impl Templates {
             source = cause.source();
         }
         let location = location
-            .or_else(|| {
-                rendering
-                    .and_then(|name| self.sources.get(name))
-                    .map(|(f, _)| Location::file(f))
-            })
+            .or_else(|| rendering.and_then(|name| self.sources.get(name)).map(|(f, _)| Location::file(f)))
             .unwrap_or_else(|| Location::file("templates"));
         Diagnostic::error(Problem::Template(message), location)
     }

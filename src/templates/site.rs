@@ -61,11 +61,7 @@ fn letter_of(title: &str) -> String {
         'ù'..='ü' => 'u',
         c => c,
     };
-    if plain.is_ascii_alphabetic() {
-        plain.to_ascii_uppercase().to_string()
-    } else {
-        "#".to_string()
-    }
+    if plain.is_ascii_alphabetic() { plain.to_ascii_uppercase().to_string() } else { "#".to_string() }
 }
 
 /// Tags with the pages that carry them, by tag slug.
@@ -73,9 +69,7 @@ pub fn tags(links: &Links) -> BTreeMap<String, (String, Vec<usize>)> {
     let mut out: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (i, page) in links.content.pages.iter().enumerate() {
         for tag in &page.doc.meta.tags {
-            let entry = out
-                .entry(slugify(tag))
-                .or_insert_with(|| (tag.clone(), Vec::new()));
+            let entry = out.entry(slugify(tag)).or_insert_with(|| (tag.clone(), Vec::new()));
             entry.1.push(i);
         }
     }
@@ -85,27 +79,18 @@ pub fn tags(links: &Links) -> BTreeMap<String, (String, Vec<usize>)> {
 /// Builds `site` once per build; `pages` are the serialized page contexts.
 pub fn site_value(links: &Links, pages: &[Value]) -> Value {
     let content = links.content;
-    let mut terms: Vec<usize> = (0..content.pages.len())
-        .filter(|&i| content.pages[i].kind == Kind::Term)
-        .collect();
+    let mut terms: Vec<usize> = (0..content.pages.len()).filter(|&i| content.pages[i].kind == Kind::Term).collect();
     terms.sort_by_key(|&i| content.pages[i].doc.meta.title.to_lowercase());
     let mut groups: Vec<TermGroup> = Vec::new();
     for i in terms {
         let letter = letter_of(&content.pages[i].doc.meta.title);
         match groups.last_mut() {
             Some(g) if g.letter == letter => g.terms.push(pages[i].clone()),
-            _ => groups.push(TermGroup {
-                letter,
-                terms: vec![pages[i].clone()],
-            }),
+            _ => groups.push(TermGroup { letter, terms: vec![pages[i].clone()] }),
         }
     }
-    let letters = ('A'..='Z')
-        .map(|c| Letter {
-            letter: c,
-            active: groups.iter().any(|g| g.letter.starts_with(c)),
-        })
-        .collect();
+    let letters =
+        ('A'..='Z').map(|c| Letter { letter: c, active: groups.iter().any(|g| g.letter.starts_with(c)) }).collect();
 
     let mut events: Vec<(usize, &crate::content::Event)> = content
         .pages
@@ -117,18 +102,13 @@ pub fn site_value(links: &Links, pages: &[Value]) -> Value {
         })
         .collect();
     events.sort_by_key(|(i, e)| (e.start_instant(), content.pages[*i].doc.source.clone()));
-    let (upcoming, mut past): (Vec<_>, Vec<_>) = events
-        .into_iter()
-        .partition(|(_, e)| e.last_day() >= links.today);
+    let (upcoming, mut past): (Vec<_>, Vec<_>) = events.into_iter().partition(|(_, e)| e.last_day() >= links.today);
     past.reverse();
 
     let mut by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, p) in content.pages.iter().enumerate() {
         if let KindData::Tool(t) = &p.data {
-            by_category
-                .entry(t.category.clone().unwrap_or_else(|| "Other".into()))
-                .or_default()
-                .push(i);
+            by_category.entry(t.category.clone().unwrap_or_else(|| "Other".into())).or_default().push(i);
         }
     }
     let tools = by_category
@@ -146,29 +126,15 @@ pub fn site_value(links: &Links, pages: &[Value]) -> Value {
         .into_iter()
         .map(|(slug, (name, list))| {
             let url = UrlPath::from_segments(["tags", slug.as_str()]);
-            TagSummary {
-                name,
-                path: links.path(&url),
-                permalink: links.permalink(&url),
-                slug,
-                count: list.len(),
-            }
+            TagSummary { name, path: links.path(&url), permalink: links.permalink(&url), slug, count: list.len() }
         })
         .collect();
 
     let home = &content.sections[0];
     let mut top: Vec<usize> = home.subsections.clone();
-    top.sort_by_key(|&i| {
-        (
-            content.sections[i].doc.meta.weight,
-            content.sections[i].doc.meta.title.to_lowercase(),
-        )
-    });
+    top.sort_by_key(|&i| (content.sections[i].doc.meta.weight, content.sections[i].doc.meta.title.to_lowercase()));
     let site = Site {
-        sections: top
-            .iter()
-            .map(|&i| subsection(links, &content.sections[i]))
-            .collect(),
+        sections: top.iter().map(|&i| subsection(links, &content.sections[i])).collect(),
         terms: groups,
         letters,
         upcoming_events: upcoming.iter().map(|(i, _)| pages[*i].clone()).collect(),
