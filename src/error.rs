@@ -109,7 +109,8 @@ impl Location {
         let line_text = source[line_start..line_end].trim_end_matches('\r');
         let line = source[..offset].bytes().filter(|&b| b == b'\n').count() + 1;
         let column = source[line_start..offset].chars().count() + 1;
-        let marked = source[offset..(offset + len).min(line_end)].chars().count();
+        let end = floor_char_boundary(source, (offset + len).min(line_end)).max(offset);
+        let marked = source[offset..end].chars().count();
         Location { file: file.into(), line, column, snippet: Some((line_text.to_string(), marked.max(1))) }
     }
 }

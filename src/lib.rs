@@ -6,6 +6,10 @@
 //! parallel) → [`output`]. The binary in `main.rs` is a thin command line
 //! over [`cli`].
 
+// Diagnostics are the error values of pamphlet and carry their location
+// inline; they are built once per problem, so their size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod build;
 pub mod cli;
 pub mod config;

@@ -162,7 +162,7 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
             }
         }
     }
-    subdirs.par_iter().try_for_each(|d| std::fs::remove_dir_all(d))?;
+    subdirs.par_iter().try_for_each(std::fs::remove_dir_all)?;
     std::fs::remove_dir_all(dir)
 }
 

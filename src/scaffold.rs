@@ -95,7 +95,10 @@ pub fn new_page(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, Diag
         return Err(Diagnostic::global(Problem::BadValue { key: "title".into(), reason }));
     }
     let content = config.content_dir();
-    let dir = section_for(&content, kind).unwrap_or_else(|| content.join(kind.default_dir()));
+    let dir = match section_for(&content, kind) {
+        Some(dir) => dir,
+        None => start_section(&content, kind)?,
+    };
     let path = dir.join(format!("{slug}.md"));
     if path.exists() {
         return Err(Diagnostic::error(
@@ -107,6 +110,26 @@ pub fn new_page(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, Diag
     let today = jiff::ZonedDateTime::now().with_time_zone(config.timezone.clone()).date();
     std::fs::write(&path, kind.front_matter(title, today)).map_err(|e| io_error(&path, e))?;
     Ok(path)
+}
+
+/// Creates the section for a kind that has none yet (`content/events/_index.md`).
+fn start_section(content: &Path, kind: NewKind) -> Result<PathBuf, Diagnostic> {
+    let dir = content.join(kind.default_dir());
+    let index = dir.join("_index.md");
+    if kind == NewKind::Page || index.exists() {
+        return Ok(dir);
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+    let title = match kind {
+        NewKind::Explainer => "Explainers",
+        NewKind::Term => "Glossary",
+        NewKind::Event => "Events",
+        NewKind::Tool => "Tool catalog",
+        NewKind::Page => "Pages",
+    };
+    let text = format!("+++\ntitle = \"{title}\"\nkind = \"{}\"\n+++\n", kind.name());
+    std::fs::write(&index, text).map_err(|e| io_error(&index, e))?;
+    Ok(dir)
 }
 
 const INIT_FILES: &[(&str, &str)] = &[

@@ -127,12 +127,12 @@ fn copy_static(links: &Links, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> u
         }
         ThemeSource::Builtin => {
             for (name, bytes) in builtin::FILES {
-                if let Some(rel) = name.strip_prefix("static/") {
-                    if !overridden(Path::new(rel)) {
-                        count += 1;
-                        if let Err(p) = sink.write(Path::new(rel), bytes) {
-                            diags.push(Diagnostic::global(p));
-                        }
+                if let Some(rel) = name.strip_prefix("static/")
+                    && !overridden(Path::new(rel))
+                {
+                    count += 1;
+                    if let Err(p) = sink.write(Path::new(rel), bytes) {
+                        diags.push(Diagnostic::global(p));
                     }
                 }
             }

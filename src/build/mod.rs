@@ -122,14 +122,13 @@ fn warnings(config: &Config, content: &Content, today: civil::Date) -> Vec<Diagn
         }
     }
     for page in &content.pages {
-        if let content::KindData::Explainer(e) = &page.data {
-            if let Some((due, span)) = &e.review_due {
-                if *due < today {
-                    let front = content::split(&page.doc.text).map(|s| s.front_offset).unwrap_or(0);
-                    let loc = Location::at(&page.doc.file, &page.doc.text, front + span.start, span.len());
-                    out.push(Diagnostic::warning(Problem::ReviewOverdue(due.to_string()), loc));
-                }
-            }
+        if let content::KindData::Explainer(e) = &page.data
+            && let Some((due, span)) = &e.review_due
+            && *due < today
+        {
+            let front = content::split(&page.doc.text).map(|s| s.front_offset).unwrap_or(0);
+            let loc = Location::at(&page.doc.file, &page.doc.text, front + span.start, span.len());
+            out.push(Diagnostic::warning(Problem::ReviewOverdue(due.to_string()), loc));
         }
     }
     out

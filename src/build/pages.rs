@@ -47,8 +47,16 @@ pub fn render_all(
     let links = Links { config, content, today };
     let page_values: Vec<Value> =
         content.pages.par_iter().map(|p| Value::from_serializable(&context::page(&links, p))).collect();
-    let section_values: Vec<Value> =
-        content.sections.iter().map(|s| Value::from_serializable(&context::section(&links, s))).collect();
+    let section_values: Vec<Value> = content
+        .sections
+        .iter()
+        .map(|s| {
+            let mut map = Value::from_serializable(&context::section(&links, s)).into_map().unwrap_or_default();
+            let pages: Vec<Value> = s.pages.iter().map(|&p| page_values[p].clone()).collect();
+            map.insert("pages".into(), Value::from(pages));
+            Value::from(map)
+        })
+        .collect();
     templates.set_lookup(lookup(&links, &page_values, &section_values));
     let site = site_value(&links, &page_values);
     let r = Render {
@@ -125,6 +133,9 @@ impl Render<'_> {
     fn page(&self, i: usize) -> Vec<Diagnostic> {
         let page: &Page = &self.links.content.pages[i];
         let mut diags = Vec::new();
+        if page.doc.shadowed {
+            return diags;
+        }
         let kind_template = format!("{}.html", page.kind.name());
         let name = match self.template_for(&page.doc, &[&kind_template, "page.html"]) {
             Ok(n) => n,
@@ -141,6 +152,9 @@ impl Render<'_> {
     fn section(&self, i: usize, value: &Value) -> Vec<Diagnostic> {
         let section: &Section = &self.links.content.sections[i];
         let mut diags = Vec::new();
+        if section.doc.shadowed {
+            return diags;
+        }
         let kind_template = section.kind.map(|k| format!("{}-section.html", k.name()));
         let mut candidates: Vec<&str> = Vec::new();
         if i == 0 {
@@ -154,7 +168,12 @@ impl Render<'_> {
         };
         let html = self.body(&section.doc, &mut diags);
         let with_body = with_content(value, &html);
-        let pages: Vec<Value> = section.pages.iter().map(|&p| self.page_values[p].clone()).collect();
+        let pages: Vec<Value> = value
+            .as_map()
+            .and_then(|m| m.get(&"pages".into()))
+            .and_then(Value::as_array)
+            .map(<[Value]>::to_vec)
+            .unwrap_or_default();
         let per_page = section.paginate_by.unwrap_or(pages.len().max(1));
         let chunks: Vec<&[Value]> = if pages.is_empty() { vec![&[]] } else { pages.chunks(per_page).collect() };
         let total = chunks.len();

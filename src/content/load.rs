@@ -60,7 +60,7 @@ pub fn load(config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>)
     add_sections(config, &mut content, section_docs, &mut diags);
     add_pages(config, &mut content, page_docs, &mut diags);
     content.assets = assets.into_iter().map(|rel| Asset { from: content_dir.join(&rel), to: rel }).collect();
-    check_urls(&content, &mut diags);
+    check_urls(&mut content, &mut diags);
     scan_bodies(config, &mut content, &mut diags);
     sort_sections(&mut content);
     (content, diags)
@@ -146,9 +146,10 @@ fn parse_file(content_dir: &Path, rel: &Path) -> Result<Parsed, Vec<Diagnostic>>
 }
 
 /// Turns front-matter problems (spans relative to the block) into diagnostics.
-fn report(p: &Parsed, problems: kinds::Problems, diags: &mut Vec<Diagnostic>) {
+fn report(doc: &Doc, front_offset: usize, problems: kinds::Problems, diags: &mut Vec<Diagnostic>) {
     for (problem, span) in problems {
-        diags.push(Diagnostic::error(problem, Location::at(&p.file, &p.text, p.front_offset + span.start, span.len())));
+        let at = Location::at(&doc.file, &doc.text, front_offset + span.start, span.len());
+        diags.push(Diagnostic::error(problem, at));
     }
 }
 
@@ -193,6 +194,7 @@ fn doc(mut p: Parsed, url: UrlPath, problems: &mut kinds::Problems) -> (Doc, Par
         url,
         redirect_from,
         scan: Default::default(),
+        shadowed: false,
     };
     (doc, p)
 }
@@ -235,7 +237,7 @@ fn add_sections(config: &Config, content: &mut Content, docs: Vec<Parsed>, diags
         });
         let dir = p.source.dir().to_string();
         let (doc, p) = doc(p, dir_url(&dir), &mut problems);
-        report(&p, problems, diags);
+        report(&doc, p.front_offset, problems, diags);
         content.by_source.insert(doc.source.to_string(), Target::Section(content.sections.len()));
         content.sections.push(Section {
             doc,
@@ -267,6 +269,7 @@ fn home_placeholder(config: &Config) -> Section {
         url: UrlPath::root(),
         redirect_from: Vec::new(),
         scan: Default::default(),
+        shadowed: false,
     };
     Section {
         doc,
@@ -350,7 +353,7 @@ fn add_pages(config: &Config, content: &mut Content, docs: Vec<Parsed>, diags: &
         let dir = dir_url(p.source.dir());
         let url = UrlPath::from_segments(dir.as_str().split('/').chain([slug.as_str()]));
         let (doc, p) = doc(p, url, &mut problems);
-        report(&p, problems, diags);
+        report(&doc, p.front_offset, problems, diags);
         let index = content.pages.len();
         content.by_source.insert(doc.source.to_string(), Target::Page(index));
         content.sections[section].pages.push(index);
@@ -371,25 +374,40 @@ fn inherited_kind(content: &Content, mut section: usize) -> Kind {
     }
 }
 
-/// Two sources (pages, sections or redirects) may not claim one URL.
-fn check_urls(content: &Content, diags: &mut Vec<Diagnostic>) {
-    let mut owners: HashMap<&str, &Path> = HashMap::new();
-    let claims = content
-        .docs()
-        .map(|(_, doc)| (&doc.url, doc))
-        .chain(content.docs().flat_map(|(_, doc)| doc.redirect_from.iter().map(move |u| (u, doc))));
-    for (url, doc) in claims {
-        match owners.insert(url.as_str(), &doc.file) {
-            Some(first) if first != doc.file => {
+/// Two sources (pages, sections or redirects) may not claim one URL. The
+/// later claimant is reported and not rendered, so the clash is told once.
+fn check_urls(content: &mut Content, diags: &mut Vec<Diagnostic>) {
+    let mut owners: HashMap<UrlPath, PathBuf> = HashMap::new();
+    let mut shadowed = Vec::new();
+    let mut dropped_redirects = Vec::new();
+    let docs: Vec<(Target, &Doc)> = content.docs().collect();
+    let claims = docs.iter().map(|(t, d)| (*t, None, &d.url, *d)).chain(
+        docs.iter().flat_map(|(t, d)| d.redirect_from.iter().enumerate().map(move |(i, u)| (*t, Some(i), u, *d))),
+    );
+    for (target, redirect, url, doc) in claims {
+        match owners.get(url) {
+            Some(first) => {
                 let problem = Problem::DuplicateUrl {
                     url_path: url.to_string(),
                     first: first.display().to_string(),
                     second: doc.file.display().to_string(),
                 };
                 diags.push(Diagnostic::error(problem, Location::file(&doc.file)));
+                match redirect {
+                    Some(i) => dropped_redirects.push((target, i)),
+                    None => shadowed.push(target),
+                }
             }
-            _ => {}
+            None => {
+                owners.insert(url.clone(), doc.file.clone());
+            }
         }
+    }
+    for target in shadowed {
+        content.doc_mut(target).shadowed = true;
+    }
+    for (target, i) in dropped_redirects.into_iter().rev() {
+        content.doc_mut(target).redirect_from.remove(i);
     }
 }
 

@@ -33,6 +33,8 @@ pub struct Doc {
     pub url: UrlPath,
     pub redirect_from: Vec<UrlPath>,
     pub scan: Scan,
+    /// Another page already has this URL: reported, and not rendered.
+    pub shadowed: bool,
 }
 
 impl Doc {
@@ -124,6 +126,13 @@ impl Content {
         match target {
             Target::Page(i) => &self.pages[i].doc,
             Target::Section(i) => &self.sections[i].doc,
+        }
+    }
+
+    pub fn doc_mut(&mut self, target: Target) -> &mut Doc {
+        match target {
+            Target::Page(i) => &mut self.pages[i].doc,
+            Target::Section(i) => &mut self.sections[i].doc,
         }
     }
 

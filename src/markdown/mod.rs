@@ -34,6 +34,29 @@ pub fn options(config: &MarkdownConfig) -> Options {
     opts
 }
 
+/// Renders a standalone Markdown text (no site around it: `@/` links stay
+/// as written). Both passes run exactly as they do for a page.
+pub fn to_html(body: &str, config: &MarkdownConfig) -> String {
+    standalone(body, config, options(config))
+}
+
+/// Like [`to_html`], with pamphlet's passes but only CommonMark's syntax (no
+/// tables, footnotes, callouts …): what the CommonMark spec test runs.
+pub fn commonmark_html(body: &str, config: &MarkdownConfig) -> String {
+    standalone(body, config, Options::empty())
+}
+
+fn standalone(body: &str, config: &MarkdownConfig, options: Options) -> String {
+    struct NoPages;
+    impl LinkResolver for NoPages {
+        fn resolve(&self, _: &str) -> Option<String> {
+            None
+        }
+    }
+    let scan = scan(body, options);
+    render::render_with(body, &scan, config, options, &NoPages, &Highlighter::default()).html
+}
+
 /// One entry of a page's table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TocEntry {

@@ -38,7 +38,18 @@ pub fn render(
     links: &dyn LinkResolver,
     highlighter: &Highlighter,
 ) -> Rendered {
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, super::options(config)).into_offset_iter().collect();
+    render_with(body, scan, config, super::options(config), links, highlighter)
+}
+
+pub(super) fn render_with(
+    body: &str,
+    scan: &Scan,
+    config: &MarkdownConfig,
+    options: pulldown_cmark::Options,
+    links: &dyn LinkResolver,
+    highlighter: &Highlighter,
+) -> Rendered {
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options).into_offset_iter().collect();
     let mut state = State {
         config,
         links,

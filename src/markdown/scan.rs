@@ -86,10 +86,10 @@ pub fn scan(body: &str, options: pulldown_cmark::Options) -> Scan {
                 image = Some((dest_url.to_string(), String::new(), range.start, range.len()));
             }
             Event::End(TagEnd::Image) => {
-                if let Some((src, alt, start, len)) = image.take() {
-                    if alt.trim().is_empty() {
-                        out.problems.push((Problem::ImageWithoutAlt(src), start, len));
-                    }
+                if let Some((src, alt, start, len)) = image.take()
+                    && alt.trim().is_empty()
+                {
+                    out.problems.push((Problem::ImageWithoutAlt(src), start, len));
                 }
             }
             Event::Start(Tag::CodeBlock(_)) => in_code = true,

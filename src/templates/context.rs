@@ -88,6 +88,8 @@ pub struct RelatedTerm {
 /// or null where they do not apply), so templates can test them plainly.
 #[derive(Serialize, Default)]
 pub struct PageContext<'a> {
+    /// The source file under `content/` (`explainers/x.md`), as `get_page` takes it.
+    pub source: &'a str,
     pub title: &'a str,
     pub description: &'a str,
     pub kind: &'a str,
@@ -192,6 +194,7 @@ pub fn page<'a>(links: &Links<'a>, page: &'a Page) -> PageContext<'a> {
     let doc = &page.doc;
     let meta = &doc.meta;
     let mut ctx = PageContext {
+        source: doc.source.as_str(),
         title: &meta.title,
         description: &meta.description,
         kind: page.kind.name(),
@@ -275,6 +278,8 @@ fn related_term(links: &Links, page: &Page, slug: &str) -> Option<RelatedTerm> {
 /// `section`: a section and the pages it lists (their bodies are not included).
 #[derive(Serialize)]
 pub struct SectionContext<'a> {
+    /// The source file under `content/` (`explainers/_index.md`), as `get_section` takes it.
+    pub source: &'a str,
     pub title: &'a str,
     pub description: &'a str,
     pub kind: Option<&'static str>,
@@ -288,6 +293,7 @@ pub struct SectionContext<'a> {
 
 #[derive(Serialize)]
 pub struct SubsectionContext<'a> {
+    pub source: &'a str,
     pub title: &'a str,
     pub description: &'a str,
     pub path: String,
@@ -297,6 +303,7 @@ pub struct SubsectionContext<'a> {
 
 pub fn subsection<'a>(links: &Links, s: &'a Section) -> SubsectionContext<'a> {
     SubsectionContext {
+        source: s.doc.source.as_str(),
         title: &s.doc.meta.title,
         description: &s.doc.meta.description,
         path: links.path(&s.doc.url),
@@ -308,6 +315,7 @@ pub fn subsection<'a>(links: &Links, s: &'a Section) -> SubsectionContext<'a> {
 pub fn section<'a>(links: &Links<'a>, s: &'a Section) -> SectionContext<'a> {
     let content = links.content;
     SectionContext {
+        source: s.doc.source.as_str(),
         title: &s.doc.meta.title,
         description: &s.doc.meta.description,
         kind: s.kind.map(|k| k.name()),

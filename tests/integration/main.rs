@@ -1,0 +1,7 @@
+//! pamphlet's integration tests: one binary, driving fixture sites under
+//! `tests/sites/` through the real command line.
+
+mod build;
+mod commonmark;
+mod driver;
+mod errors;
