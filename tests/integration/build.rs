@@ -230,3 +230,16 @@ fn init_makes_a_site_that_builds_and_new_adds_pages_to_the_right_section() {
     assert!(site.exists("hub/public/glossary/red-teaming/index.html"));
     assert!(site.exists("hub/public/events/open-models-workshop/index.html"));
 }
+
+#[test]
+fn readme_documents_every_page_field() {
+    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let site = Site::fixture("full");
+    site.write("templates/page.html", "{% for key in page | keys %}{{ key }}\n{% endfor %}");
+    site.build().expect(0);
+    let fields = site.read("public/notes/loose-page/index.html");
+    assert!(fields.lines().count() > 40, "{fields}");
+    for field in fields.lines() {
+        assert!(readme.contains(&format!("`{field}`")), "README's template reference does not mention page.{field}");
+    }
+}
