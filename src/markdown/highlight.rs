@@ -5,7 +5,8 @@
 //! [`stylesheet`] writes one stylesheet with a light and a dark scheme, so a
 //! page's colours follow the reader's `prefers-color-scheme`.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -21,9 +22,13 @@ const PLAIN: &[&str] = &["text", "txt", "plain", "plaintext", "none"];
 
 /// Highlights code blocks. Loading syntect's grammars takes tens of
 /// milliseconds, so they load on the first code block, once per build.
+/// Highlighting is by far the most expensive part of rendering Markdown, and
+/// sites repeat snippets (install lines, a licence header, a sample config on
+/// every translation), so each distinct block is highlighted once per build.
 #[derive(Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    done: Mutex<HashMap<(String, String), Result<String, String>>>,
 }
 
 impl Highlighter {
@@ -31,6 +36,16 @@ impl Highlighter {
     /// markup, `Err` with plain escaped text when the language is unknown
     /// (the caller warns) or plain text was asked for.
     pub fn highlight(&self, lang: &str, code: &str) -> Result<String, String> {
+        let key = (lang.to_string(), code.to_string());
+        if let Some(done) = self.done.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return done.clone();
+        }
+        let result = self.highlight_uncached(lang, code);
+        self.done.lock().unwrap_or_else(|e| e.into_inner()).insert(key, result.clone());
+        result
+    }
+
+    fn highlight_uncached(&self, lang: &str, code: &str) -> Result<String, String> {
         if PLAIN.contains(&lang.to_ascii_lowercase().as_str()) {
             return Ok(escape(code));
         }
@@ -74,6 +89,14 @@ mod tests {
     fn known_languages_get_classes() {
         let html = Highlighter::default().highlight("rust", "fn main() {}\n").unwrap();
         assert!(html.contains("class=\"hl-"), "{html}");
+    }
+
+    #[test]
+    fn repeated_blocks_give_the_same_markup() {
+        let h = Highlighter::default();
+        let first = h.highlight("python", "x = 1\n").unwrap();
+        assert_eq!(h.highlight("python", "x = 1\n").unwrap(), first);
+        assert_ne!(h.highlight("rust", "x = 1\n").unwrap(), first);
     }
 
     #[test]
