@@ -76,6 +76,7 @@ pub fn render_all(
     let mut files = content.pages.len() + content.sections.len();
     files += r.tags(&mut diags);
     files += super::extras::write_all(&r.links, &r.templates, &r.config_value, &r.site, sink, &mut diags);
+    super::drop_later((r.page_values, r.site, r.templates, section_values));
     (files, diags)
 }
 
