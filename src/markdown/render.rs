@@ -131,6 +131,12 @@ impl<'a, 'c> State<'a, 'c> {
                 self.out.push(Event::Text(raw.clone()));
             }
             Event::FootnoteReference(name) => self.footnote_reference(name.clone()),
+            // A checkbox needs a name for screen readers; the item's text follows it.
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if *done { (" checked", "Done") } else { ("", "Not done") };
+                let html = format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\">");
+                self.out.push(Event::InlineHtml(html.into()));
+            }
             Event::Start(Tag::FootnoteDefinition(name)) => {
                 return self.footnote_definition(events, i, name.clone());
             }

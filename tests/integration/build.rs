@@ -66,7 +66,7 @@ fn markdown_extensions_render() {
         "<div class=\"callout callout-warning\" role=\"note\">",
         "<figure>\n<img src=\"/img/chart.png\" alt=\"A chart of downloads\">\n<figcaption>Downloads per month</figcaption>",
         "<table>",
-        "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>",
+        "<input type=\"checkbox\" disabled checked aria-label=\"Done\">",
         "<del>old</del>",
         "“quote” – and",
         "<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\">1</a></sup>",
