@@ -102,19 +102,13 @@ fn walk(root: &Path, content_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<Pa
             }
             continue;
         }
-        if entry.path_is_symlink() {
-            let inside = entry.path().canonicalize().is_ok_and(|real| real.starts_with(&real_root));
-            if !inside {
-                let path = rel_to_root(entry.path());
-                diags.push(Diagnostic::error(
-                    Problem::LinkOutsideSite(path.display().to_string()),
-                    Location::file(path),
-                ));
-                if entry.file_type().is_dir() {
-                    it.skip_current_dir();
-                }
-                continue;
+        if entry.path_is_symlink() && !super::inside(&real_root, entry.path()) {
+            let path = rel_to_root(entry.path());
+            diags.push(Diagnostic::error(Problem::LinkOutsideSite(path.display().to_string()), Location::file(path)));
+            if entry.file_type().is_dir() {
+                it.skip_current_dir();
             }
+            continue;
         }
         if !entry.file_type().is_file() {
             continue;

@@ -115,6 +115,18 @@ fn symlink_loops_and_links_out_of_the_site_are_errors() {
     assert!(!site.exists("public"));
 }
 
+#[cfg(unix)]
+#[test]
+fn templates_linked_from_outside_the_site_are_not_read() {
+    let site = Site::fixture("minimal");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("page.html"), "{{ config.title }}").unwrap();
+    std::fs::create_dir_all(site.root.join("templates")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("page.html"), site.root.join("templates/page.html")).unwrap();
+    let run = site.build().expect(1);
+    assert!(run.stderr.contains("link points outside the site: templates/page.html"), "{}", run.stderr);
+}
+
 #[test]
 fn json_findings_for_tools() {
     let site = Site::fixture("broken-links");
