@@ -69,9 +69,9 @@ pub fn run(root: &Path, options: &BuildOptions, sink: &dyn Sink) -> Report {
     stage("content");
     report.pages = content.pages.len();
     report.sections = content.sections.len();
+    let today = options.today.unwrap_or_else(|| today_in(&config));
     match templates::load(&config) {
         Ok(templates) => {
-            let today = options.today.unwrap_or_else(|| today_in(&config));
             let (files, render_diags) = pages::render_all(&config, &content, templates, today, sink);
             report.files = files;
             diags.extend(render_diags);
@@ -79,7 +79,7 @@ pub fn run(root: &Path, options: &BuildOptions, sink: &dyn Sink) -> Report {
         }
         Err(template_diags) => diags.extend(template_diags),
     }
-    diags.extend(warnings(&config, &content, options.today.unwrap_or_else(|| today_in(&config))));
+    diags.extend(warnings(&config, &content, today));
     if config.checks.warnings_are_errors {
         for d in &mut diags {
             d.severity = Severity::Error;
@@ -133,8 +133,7 @@ fn warnings(config: &Config, content: &Content, today: civil::Date) -> Vec<Diagn
             && let Some((due, span)) = &e.review_due
             && *due < today
         {
-            let front = content::split(&page.doc.text).map(|s| s.front_offset).unwrap_or(0);
-            let loc = Location::at(&page.doc.file, &page.doc.text, front + span.start, span.len());
+            let loc = Location::at(&page.doc.file, &page.doc.text, page.doc.front_offset + span.start, span.len());
             out.push(Diagnostic::warning(Problem::ReviewOverdue(due.to_string()), loc));
         }
     }

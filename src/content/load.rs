@@ -140,9 +140,9 @@ fn parse_file(content_dir: &Path, rel: &Path) -> Result<Parsed, Vec<Diagnostic>>
 }
 
 /// Turns front-matter problems (spans relative to the block) into diagnostics.
-fn report(doc: &Doc, front_offset: usize, problems: kinds::Problems, diags: &mut Vec<Diagnostic>) {
+fn report(doc: &Doc, problems: kinds::Problems, diags: &mut Vec<Diagnostic>) {
     for (problem, span) in problems {
-        let at = Location::at(&doc.file, &doc.text, front_offset + span.start, span.len());
+        let at = Location::at(&doc.file, &doc.text, doc.front_offset + span.start, span.len());
         diags.push(Diagnostic::error(problem, at));
     }
 }
@@ -176,21 +176,21 @@ fn redirects(p: &Parsed, problems: &mut kinds::Problems) -> Vec<UrlPath> {
     out
 }
 
-fn doc(mut p: Parsed, url: UrlPath, problems: &mut kinds::Problems) -> (Doc, Parsed) {
+fn doc(mut p: Parsed, url: UrlPath, problems: &mut kinds::Problems) -> Doc {
     let meta = meta(&mut p, problems);
     let redirect_from = redirects(&p, problems);
-    let doc = Doc {
-        source: p.source.clone(),
-        file: p.file.clone(),
-        text: std::mem::take(&mut p.text),
+    Doc {
+        source: p.source,
+        file: p.file,
+        text: p.text,
+        front_offset: p.front_offset,
         body_offset: p.body_offset,
         meta,
         url,
         redirect_from,
         scan: Default::default(),
         shadowed: false,
-    };
-    (doc, p)
+    }
 }
 
 fn dir_url(dir: &str) -> UrlPath {
@@ -230,8 +230,8 @@ fn add_sections(config: &Config, content: &mut Content, docs: Vec<Parsed>, diags
             }
         });
         let dir = p.source.dir().to_string();
-        let (doc, p) = doc(p, dir_url(&dir), &mut problems);
-        report(&doc, p.front_offset, problems, diags);
+        let doc = doc(p, dir_url(&dir), &mut problems);
+        report(&doc, problems, diags);
         content.by_source.insert(doc.source.to_string(), Target::Section(content.sections.len()));
         content.sections.push(Section {
             doc,
@@ -258,6 +258,7 @@ fn home_placeholder(config: &Config) -> Section {
         source: SourcePath::new(Path::new("_index.md")),
         file: PathBuf::from("content/_index.md"),
         text: String::new(),
+        front_offset: 0,
         body_offset: 0,
         meta: Meta { title: config.title.clone(), description: config.description.clone(), ..Meta::default() },
         url: UrlPath::root(),
@@ -346,8 +347,8 @@ fn add_pages(config: &Config, content: &mut Content, docs: Vec<Parsed>, diags: &
         };
         let dir = dir_url(p.source.dir());
         let url = UrlPath::from_segments(dir.as_str().split('/').chain([slug.as_str()]));
-        let (doc, p) = doc(p, url, &mut problems);
-        report(&doc, p.front_offset, problems, diags);
+        let doc = doc(p, url, &mut problems);
+        report(&doc, problems, diags);
         let index = content.pages.len();
         content.by_source.insert(doc.source.to_string(), Target::Page(index));
         content.sections[section].pages.push(index);

@@ -28,6 +28,8 @@ pub struct Doc {
     /// The file relative to the site root (`content/explainers/x.md`), for diagnostics.
     pub file: PathBuf,
     pub text: String,
+    /// Where the front matter's TOML starts in `text`; spans from it are relative to this.
+    pub front_offset: usize,
     pub body_offset: usize,
     pub meta: Meta,
     pub url: UrlPath,
