@@ -74,6 +74,14 @@ pub enum Problem {
     DescriptionTooLong { len: usize, max: usize },
     #[error("review was due on {0}: check the page and update `reviewed` and `review_due`")]
     ReviewOverdue(String),
+    #[error("`related` names `{slug}`, but there is no glossary term with that slug{}", did_you_mean(.suggestion))]
+    UnknownRelatedTerm { slug: String, suggestion: Option<String> },
+    #[error("\"{name}\" names two glossary terms: {first} and {second}")]
+    DuplicateTermName { name: String, first: String, second: String },
+    #[error("glossary term \"{0}\" is not used on any page")]
+    UnusedTerm(String),
+    #[error("glossary term \"{term}\" appears unlinked (linking is off) in {places}")]
+    UnlinkedTerm { term: String, places: String },
 }
 
 fn did_you_mean(suggestion: &Option<String>) -> String {

@@ -9,20 +9,46 @@ use tera::Value;
 use crate::config::Config;
 use crate::content::{Content, Doc, Page, Section, Target};
 use crate::error::{Diagnostic, Location, Problem};
-use crate::markdown::{self, Highlighter, LinkResolver};
+use crate::markdown::{self, Highlighter, LinkResolver, TermTip};
 use crate::output::Sink;
 use crate::paths::UrlPath;
 use crate::templates::context::{self, ConfigContext, Links, Paginator};
 use crate::templates::{Lookup, Templates, base_context, site_value, with_content};
 
-/// Resolves `@/` links to permalinks.
-struct Resolver<'a>(&'a Links<'a>);
+/// Resolves `@/` links to permalinks, and glossary terms to their pages and definitions.
+struct Resolver<'a> {
+    links: &'a Links<'a>,
+    /// For each glossary term: its permalink and short definition.
+    terms: &'a [(String, String)],
+}
 
 impl LinkResolver for Resolver<'_> {
     fn resolve(&self, page: &str) -> Option<String> {
-        let content = self.0.content;
-        content.by_source.get(page.trim_start_matches('/')).map(|t| self.0.permalink(&content.doc(*t).url))
+        let content = self.links.content;
+        content.by_source.get(page.trim_start_matches('/')).map(|t| self.links.permalink(&content.doc(*t).url))
     }
+
+    fn term(&self, term: usize) -> Option<TermTip<'_>> {
+        self.terms.get(term).map(|(href, short)| TermTip { href, short })
+    }
+}
+
+/// Each glossary term's permalink and short definition, for term links.
+fn term_tips(links: &Links) -> Vec<(String, String)> {
+    let content = links.content;
+    let short = |page: &Page| match &page.data {
+        crate::content::KindData::Term(t) => t.short.clone(),
+        _ => String::new(),
+    };
+    content
+        .glossary
+        .terms
+        .iter()
+        .map(|t| {
+            let page = &content.pages[t.page];
+            (links.permalink(&page.doc.url), short(page))
+        })
+        .collect()
 }
 
 /// Shared, read-only state of one render.
@@ -32,6 +58,7 @@ struct Render<'a> {
     config_value: Value,
     site: Value,
     page_values: Vec<Value>,
+    term_tips: Vec<(String, String)>,
     highlighter: Highlighter,
     sink: &'a dyn Sink,
 }
@@ -46,7 +73,7 @@ pub fn render_all(
 ) -> (usize, Vec<Diagnostic>) {
     let links = Links { config, content, today };
     let page_values: Vec<Value> =
-        content.pages.par_iter().map(|p| Value::from_serializable(&context::page(&links, p))).collect();
+        (0..content.pages.len()).into_par_iter().map(|i| Value::from_serializable(&context::page(&links, i))).collect();
     let section_values: Vec<Value> = content
         .sections
         .iter()
@@ -62,6 +89,7 @@ pub fn render_all(
     let r = Render {
         config_value: Value::from_serializable(&ConfigContext::new(config)),
         site,
+        term_tips: term_tips(&links),
         page_values,
         highlighter: Highlighter::default(),
         templates,
@@ -94,10 +122,14 @@ fn lookup(links: &Links, pages: &[Value], sections: &[Value]) -> Lookup {
 }
 
 impl Render<'_> {
+    fn resolver(&self) -> Resolver<'_> {
+        Resolver { links: &self.links, terms: &self.term_tips }
+    }
+
     /// The body of `doc` as HTML, with its warnings as diagnostics.
     fn body(&self, doc: &Doc, diags: &mut Vec<Diagnostic>) -> String {
         let config = &self.links.config.markdown;
-        let rendered = markdown::render(doc.body(), &doc.scan, config, &Resolver(&self.links), &self.highlighter);
+        let rendered = markdown::render(doc.body(), &doc.scan, config, &self.resolver(), &self.highlighter);
         for (problem, offset, len) in rendered.warnings {
             diags.push(Diagnostic::warning(problem, doc.body_location(offset, len)));
         }

@@ -8,7 +8,7 @@ use walkdir::WalkDir;
 
 use super::frontmatter::{FrontMatter, split};
 use super::kinds::{self, Kind, KindSettings};
-use super::{Asset, Content, Doc, Meta, Page, Section, SortBy, Target, decode};
+use super::{Asset, Content, Doc, Glossary, Meta, Page, Section, SortBy, Target, decode};
 use crate::config::Config;
 use crate::error::{Diagnostic, Location, Problem, suggest};
 use crate::markdown;
@@ -61,6 +61,7 @@ pub fn load(config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>)
     add_pages(config, &mut content, page_docs, &mut diags);
     content.assets = assets.into_iter().map(|rel| Asset { from: content_dir.join(&rel), to: rel }).collect();
     check_urls(&mut content, &mut diags);
+    content.glossary = Glossary::build(&content, &mut diags);
     scan_bodies(config, &mut content, &mut diags);
     sort_sections(&mut content);
     (content, diags)
@@ -409,8 +410,20 @@ fn check_urls(content: &mut Content, diags: &mut Vec<Diagnostic>) {
 /// The first Markdown pass over every page, in parallel, then the link check.
 fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnostic>) {
     let options = markdown::options(&config.markdown);
-    let scans: Vec<_> =
-        content.docs().collect::<Vec<_>>().par_iter().map(|(_, d)| markdown::scan(d.body(), options)).collect();
+    let mode = config.glossary.link;
+    let glossary = &content.glossary;
+    let scans: Vec<_> = content
+        .docs()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|(target, d)| {
+            let page = match target {
+                Target::Page(i) => Some(*i),
+                Target::Section(_) => None,
+            };
+            markdown::scan(d.body(), options, glossary.scan_for(page, mode).as_ref())
+        })
+        .collect();
     let mut scans = scans.into_iter();
     for s in content.sections.iter_mut() {
         s.doc.scan = scans.next().unwrap_or_default();
@@ -438,6 +451,9 @@ fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnosti
             diags.push(Diagnostic::error(problem, doc.body_location(link.offset, link.len)));
         }
     }
+    let mut glossary = std::mem::take(&mut content.glossary);
+    glossary.record_uses(content, mode, diags);
+    content.glossary = glossary;
 }
 
 fn sort_sections(content: &mut Content) {

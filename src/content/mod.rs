@@ -5,6 +5,7 @@
 //! on the way. The result is plain data the later stages only read.
 
 mod frontmatter;
+mod glossary;
 mod kinds;
 mod load;
 
@@ -18,6 +19,7 @@ use crate::markdown::Scan;
 use crate::paths::{SourcePath, UrlPath};
 
 pub use frontmatter::{FrontMatter, Split, split};
+pub use glossary::{Glossary, GlossaryTerm};
 pub use kinds::{Definition, Event, EventStatus, Explainer, Kind, KindData, Term, Tool, ToolStatus, When};
 pub use load::{LoadOptions, load};
 
@@ -121,6 +123,7 @@ pub struct Content {
     pub sections: Vec<Section>,
     pub assets: Vec<Asset>,
     pub by_source: HashMap<String, Target>,
+    pub glossary: Glossary,
 }
 
 impl Content {

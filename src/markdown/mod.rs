@@ -7,18 +7,22 @@
 //! against what the scans found. Keeping the two apart lets link checking see
 //! the whole site without holding every page's HTML in memory.
 
+mod glossary;
 mod highlight;
 mod render;
 mod scan;
 
-use pulldown_cmark::Options;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser};
 use serde::Serialize;
 
 use crate::config::MarkdownConfig;
 
+pub use glossary::{Matcher, TermMatch, plural};
 pub use highlight::{Highlighter, stylesheet};
-pub use render::{LinkResolver, Rendered, render};
-pub use scan::{Heading, LinkRef, Scan, scan};
+pub use render::{LinkResolver, Rendered, TermTip, render};
+pub use scan::{Heading, LinkRef, Scan, TermLink, TermScan, scan};
 
 /// The pulldown-cmark options for pamphlet's dialect.
 pub fn options(config: &MarkdownConfig) -> Options {
@@ -53,8 +57,33 @@ fn standalone(body: &str, config: &MarkdownConfig, options: Options) -> String {
             None
         }
     }
-    let scan = scan(body, options);
+    let scan = scan(body, options, None);
     render::render_with(body, &scan, config, options, &NoPages, &Highlighter::default()).html
+}
+
+/// pulldown-cmark's events for `body`, with runs of text joined into one
+/// event, so that a term split across them ("AI&nbsp;Act") is still found.
+/// Both passes read a page through this, so an event's index means the same
+/// to each.
+pub(crate) fn events(body: &str, options: Options) -> impl Iterator<Item = (Event<'_>, Range<usize>)> {
+    let mut parser = Parser::new_ext(body, options).into_offset_iter().peekable();
+    std::iter::from_fn(move || {
+        let (event, mut range) = parser.next()?;
+        let Event::Text(first) = event else {
+            return Some((event, range));
+        };
+        if !matches!(parser.peek(), Some((Event::Text(_), _))) {
+            return Some((Event::Text(first), range));
+        }
+        let mut joined = first.into_string();
+        while let Some((Event::Text(_), _)) = parser.peek() {
+            if let Some((Event::Text(more), r)) = parser.next() {
+                joined.push_str(&more);
+                range.end = r.end;
+            }
+        }
+        Some((Event::Text(CowStr::from(joined)), range))
+    })
 }
 
 /// One entry of a page's table of contents.

@@ -10,16 +10,27 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::ops::Range;
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
-use super::{Highlighter, Scan};
+use super::{Highlighter, Scan, TermLink};
 use crate::config::{MarkdownConfig, RawHtml};
 use crate::error::Problem;
 
 /// Turns `@/path.md` into a URL. Implemented by the build over the site's pages.
 pub trait LinkResolver {
     fn resolve(&self, page: &str) -> Option<String>;
+
+    /// Where glossary term `term` links to, and its short definition.
+    fn term(&self, _term: usize) -> Option<TermTip<'_>> {
+        None
+    }
+}
+
+/// What a term link needs: the term page's URL and the definition its tooltip shows.
+pub struct TermTip<'r> {
+    pub href: &'r str,
+    pub short: &'r str,
 }
 
 /// A page body as HTML, with anything worth a warning.
@@ -49,13 +60,16 @@ pub(super) fn render_with(
     links: &dyn LinkResolver,
     highlighter: &Highlighter,
 ) -> Rendered {
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options).into_offset_iter().collect();
+    let events: Vec<(Event, Range<usize>)> = super::events(body, options).collect();
     let mut state = State {
         config,
         links,
         highlighter,
         scan,
         headings: 0,
+        term_links: &scan.term_links,
+        tips: 0,
+        open_links: Vec::new(),
         out: Vec::with_capacity(events.len()),
         warnings: Vec::new(),
         numbers: HashMap::new(),
@@ -78,6 +92,12 @@ struct State<'a, 'c> {
     highlighter: &'c Highlighter,
     scan: &'c Scan,
     headings: usize,
+    /// Term links not yet reached, in event order.
+    term_links: &'c [TermLink],
+    /// Tooltips written so far, for their ids.
+    tips: usize,
+    /// For each link being written: the tooltip to close it with, if it names a term.
+    open_links: Vec<Option<String>>,
     out: Vec<Event<'a>>,
     warnings: Vec<(Problem, usize, usize)>,
     /// Footnote name to its number, in order of first reference.
@@ -90,7 +110,22 @@ impl<'a, 'c> State<'a, 'c> {
     /// Handles the event at `i` and returns the index of the next one.
     fn step(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize) -> usize {
         let config = self.config;
+        let terms = self.terms_at(i);
         match &events[i].0 {
+            Event::Text(text) if !terms.is_empty() => self.text_with_terms(text, terms),
+            Event::Start(Tag::Link { dest_url, .. }) if !terms.is_empty() => {
+                let href = self.resolve(dest_url).unwrap_or_else(|| dest_url.to_string());
+                let close = self.open_term_link(terms[0].term, &href);
+                self.open_links.push(close);
+            }
+            Event::Start(Tag::Link { .. }) => {
+                self.open_links.push(None);
+                self.push_link(&events[i].0);
+            }
+            Event::End(TagEnd::Link) => match self.open_links.pop().flatten() {
+                Some(close) => self.out.push(Event::InlineHtml(close.into())),
+                None => self.out.push(Event::End(TagEnd::Link)),
+            },
             Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
                 let id = self.scan.headings.get(self.headings).map(|h| CowStr::from(h.id.clone()));
                 self.headings += 1;
@@ -99,15 +134,6 @@ impl<'a, 'c> State<'a, 'c> {
                     id,
                     classes: classes.clone(),
                     attrs: attrs.clone(),
-                }));
-            }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
-                let dest = self.resolve(dest_url).map_or_else(|| dest_url.clone(), CowStr::from);
-                self.out.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
                 }));
             }
             Event::Start(Tag::Paragraph) => {
@@ -145,7 +171,82 @@ impl<'a, 'c> State<'a, 'c> {
         i + 1
     }
 
+    /// The term links at event `i`, skipping any left behind by events a
+    /// construct consumed whole (never expected: the scan skips the same ones).
+    fn terms_at(&mut self, i: usize) -> &'c [TermLink] {
+        while self.term_links.first().is_some_and(|t| t.event < i) {
+            self.term_links = &self.term_links[1..];
+        }
+        let n = self.term_links.iter().take_while(|t| t.event == i).count();
+        let (here, rest) = self.term_links.split_at(n);
+        self.term_links = rest;
+        here
+    }
+
+    /// An ordinary link, with `@/` resolved.
+    fn push_link(&mut self, event: &Event<'a>) {
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+                let dest = self.resolve(dest_url).map_or_else(|| dest_url.clone(), CowStr::from);
+                self.out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            other => self.out.push(other.clone()),
+        }
+    }
+
+    /// Opens a link to a glossary term; returns the HTML that closes it
+    /// with its tooltip. Without a known term, an ordinary link.
+    fn open_term_link(&mut self, term: usize, href: &str) -> Option<String> {
+        let Some(tip) = self.links.term(term) else {
+            let html = format!("<a href=\"{}\">", Href(href));
+            self.out.push(Event::InlineHtml(html.into()));
+            return Some("</a>".to_string());
+        };
+        self.tips += 1;
+        let n = self.tips;
+        let html = format!(
+            "<span class=\"gloss\"><a class=\"gloss-term\" href=\"{}\" aria-describedby=\"gloss-{n}\">",
+            Href(href)
+        );
+        self.out.push(Event::InlineHtml(html.into()));
+        Some(format!("</a><span class=\"gloss-tip\" id=\"gloss-{n}\" role=\"tooltip\">{}</span></span>", Attr(tip.short)))
+    }
+
+    /// Text with glossary terms in it: each named term becomes a term link.
+    fn text_with_terms(&mut self, text: &CowStr<'a>, terms: &[TermLink]) {
+        let mut at = 0;
+        for t in terms {
+            if t.explicit || t.start < at || t.end > text.len() {
+                continue;
+            }
+            if t.start > at {
+                self.out.push(Event::Text(text[at..t.start].to_string().into()));
+            }
+            let href = self.links.term(t.term).map(|tip| tip.href.to_string());
+            match href {
+                Some(href) => {
+                    let close = self.open_term_link(t.term, &href).unwrap_or_default();
+                    self.out.push(Event::Text(text[t.start..t.end].to_string().into()));
+                    self.out.push(Event::InlineHtml(close.into()));
+                }
+                None => self.out.push(Event::Text(text[t.start..t.end].to_string().into())),
+            }
+            at = t.end;
+        }
+        if at < text.len() {
+            self.out.push(Event::Text(text[at..].to_string().into()));
+        }
+    }
+
     fn resolve(&self, dest: &str) -> Option<String> {
+        if !dest.starts_with("@/") {
+            return None;
+        }
         let rest = &dest[2..];
         let (page, anchor) = rest.split_once('#').map_or((rest, None), |(p, a)| (p, Some(a)));
         let mut url = self.links.resolve(page)?;
@@ -285,6 +386,17 @@ fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Important => ("important", "Important"),
         BlockQuoteKind::Warning => ("warning", "Warning"),
         BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// A URL escaped for an `href`.
+struct Href<'s>(&'s str);
+
+impl std::fmt::Display for Href<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut s = String::new();
+        escape_href(&mut s, self.0).map_err(|_| std::fmt::Error)?;
+        f.write_str(&s)
     }
 }
 

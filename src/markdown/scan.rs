@@ -1,8 +1,12 @@
 //! The first pass over a page: headings, links, images and words.
 
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 use super::IdSet;
+use super::glossary::Matcher;
+use crate::config::LinkMode;
 use crate::error::Problem;
 
 /// A heading of a page, with the id it will carry in HTML.
@@ -26,6 +30,28 @@ pub struct LinkRef {
     pub len: usize,
 }
 
+/// A glossary term to link: the index in [`super::events`] of a text event
+/// and the bytes of its text that name the term, or of an `@/` link the
+/// author wrote to the term (`explicit`, and no bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermLink {
+    pub event: usize,
+    pub start: usize,
+    pub end: usize,
+    pub term: usize,
+    pub explicit: bool,
+}
+
+/// What the first pass needs to find glossary terms in a page.
+pub struct TermScan<'g> {
+    pub matcher: &'g Matcher,
+    /// Terms by the source path an `@/` link names (`glossary/llm.md`).
+    pub by_source: &'g HashMap<String, usize>,
+    /// The term this page defines: never linked on its own page.
+    pub own: Option<usize>,
+    pub mode: LinkMode,
+}
+
 /// What the first pass learns about a page.
 #[derive(Debug, Clone, Default)]
 pub struct Scan {
@@ -34,6 +60,12 @@ pub struct Scan {
     pub word_count: usize,
     /// Problems in the body, with byte offsets into it.
     pub problems: Vec<(Problem, usize, usize)>,
+    /// Glossary terms the page mentions or links, in order of first use.
+    pub terms: Vec<usize>,
+    /// Mentions the second pass turns into term links.
+    pub term_links: Vec<TermLink>,
+    /// With linking off: each term's first mention (term, byte offset, length).
+    pub unlinked: Vec<(usize, usize, usize)>,
 }
 
 impl Scan {
@@ -43,16 +75,18 @@ impl Scan {
 }
 
 /// Reads `body` once. `options` must be those [`super::render`] will use, so
-/// that ids and links agree between the passes.
-pub fn scan(body: &str, options: pulldown_cmark::Options) -> Scan {
+/// that ids, links and term links agree between the passes.
+pub fn scan(body: &str, options: pulldown_cmark::Options, terms: Option<&TermScan>) -> Scan {
     let mut out = Scan::default();
     let mut ids = IdSet::default();
     let mut heading: Option<(u8, Option<String>, String, usize)> = None;
     let mut image: Option<(String, String, usize, usize)> = None;
     let mut last_level = 1u8;
     let mut in_code = false;
+    let mut in_link = 0usize;
+    let mut glossary = terms.map(Terms::new);
 
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+    for (index, (event, range)) in super::events(body, options).enumerate() {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((level_number(level), id.map(|s| s.to_string()), String::new(), range.start));
@@ -78,10 +112,15 @@ pub fn scan(body: &str, options: pulldown_cmark::Options) -> Scan {
                 out.headings.push(Heading { level, id, text, explicit: explicit.is_some() });
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
+                in_link += 1;
                 if let Some(link) = link_ref(&dest_url, range.start, range.len()) {
+                    if let Some(g) = glossary.as_mut() {
+                        g.explicit(index, &link.page, &mut out);
+                    }
                     out.links.push(link);
                 }
             }
+            Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
             Event::Start(Tag::Image { dest_url, .. }) => {
                 image = Some((dest_url.to_string(), String::new(), range.start, range.len()));
             }
@@ -94,7 +133,7 @@ pub fn scan(body: &str, options: pulldown_cmark::Options) -> Scan {
             }
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Text(text) | Event::Code(text) => {
+            Event::Text(text) => {
                 if let Some((_, _, buf, _)) = heading.as_mut() {
                     buf.push_str(&text);
                 }
@@ -104,11 +143,90 @@ pub fn scan(body: &str, options: pulldown_cmark::Options) -> Scan {
                 if !in_code {
                     out.word_count += count_words(&text);
                 }
+                let plain = !in_code && in_link == 0 && heading.is_none() && image.is_none();
+                if let Some(g) = glossary.as_mut().filter(|_| plain) {
+                    // Where the text is the source as written, a mention's offset is exact.
+                    let exact = body.get(range.clone()) == Some(&*text);
+                    g.mentions(index, &text, range.start, exact, &mut out);
+                }
+            }
+            Event::Code(text) => {
+                if let Some((_, _, buf, _)) = heading.as_mut() {
+                    buf.push_str(&text);
+                }
+                if let Some((_, alt, _, _)) = image.as_mut() {
+                    alt.push_str(&text);
+                }
+                out.word_count += count_words(&text);
             }
             _ => {}
         }
     }
     out
+}
+
+/// Glossary bookkeeping for one page's scan.
+struct Terms<'s, 'g> {
+    scan: &'s TermScan<'g>,
+    /// Terms already linked on this page, explicitly or automatically.
+    linked: Vec<bool>,
+    used: Vec<bool>,
+}
+
+impl<'s, 'g> Terms<'s, 'g> {
+    fn new(scan: &'s TermScan<'g>) -> Self {
+        Terms { scan, linked: Vec::new(), used: Vec::new() }
+    }
+
+    fn flag(list: &mut Vec<bool>, term: usize) -> bool {
+        if list.len() <= term {
+            list.resize(term + 1, false);
+        }
+        std::mem::replace(&mut list[term], true)
+    }
+
+    fn use_term(&mut self, term: usize, out: &mut Scan) {
+        if !Self::flag(&mut self.used, term) {
+            out.terms.push(term);
+        }
+    }
+
+    /// An `@/` link the author wrote: if it names a term, the term is used and linked.
+    fn explicit(&mut self, index: usize, page: &str, out: &mut Scan) {
+        let Some(&term) = self.scan.by_source.get(page.trim_start_matches('/')) else {
+            return;
+        };
+        if Some(term) != self.scan.own {
+            self.use_term(term, out);
+            Self::flag(&mut self.linked, term);
+            out.term_links.push(TermLink { event: index, start: 0, end: 0, term, explicit: true });
+        }
+    }
+
+    /// Mentions in the text of event `index`, which starts at byte `at` of the body.
+    fn mentions(&mut self, index: usize, text: &str, at: usize, exact: bool, out: &mut Scan) {
+        for m in self.scan.matcher.find(text) {
+            if Some(m.term) == self.scan.own {
+                continue;
+            }
+            self.use_term(m.term, out);
+            let link = match self.scan.mode {
+                LinkMode::Every => true,
+                LinkMode::First => !Self::flag(&mut self.linked, m.term),
+                LinkMode::Off => {
+                    if !Self::flag(&mut self.linked, m.term) {
+                        let (offset, len) = if exact { (at + m.start, m.end - m.start) } else { (at, 0) };
+                        out.unlinked.push((m.term, offset, len));
+                    }
+                    false
+                }
+            };
+            if link {
+                let (start, end, term) = (m.start, m.end, m.term);
+                out.term_links.push(TermLink { event: index, start, end, term, explicit: false });
+            }
+        }
+    }
 }
 
 fn link_ref(dest: &str, offset: usize, len: usize) -> Option<LinkRef> {
@@ -141,7 +259,7 @@ mod tests {
     use crate::config::MarkdownConfig;
 
     fn run(body: &str) -> Scan {
-        scan(body, super::super::options(&MarkdownConfig::default()))
+        scan(body, super::super::options(&MarkdownConfig::default()), None)
     }
 
     #[test]

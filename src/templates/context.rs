@@ -84,6 +84,26 @@ pub struct RelatedTerm {
     pub path: String,
 }
 
+/// A glossary term as other pages list it.
+#[derive(Serialize)]
+pub struct TermRef<'a> {
+    pub title: &'a str,
+    pub slug: &'a str,
+    pub short: &'a str,
+    pub path: String,
+    pub permalink: String,
+}
+
+/// A page or section that uses a glossary term.
+#[derive(Serialize)]
+pub struct UsedIn<'a> {
+    pub title: &'a str,
+    /// The page's kind, or `section`.
+    pub kind: &'a str,
+    pub path: String,
+    pub permalink: String,
+}
+
 /// `page`: one page. Kind-specific keys are present on every page (empty
 /// or null where they do not apply), so templates can test them plainly.
 #[derive(Serialize, Default)]
@@ -107,6 +127,8 @@ pub struct PageContext<'a> {
     pub reading_time: usize,
     pub section_path: String,
     pub breadcrumbs: Vec<LinkContext>,
+    /// Glossary terms the page mentions or links, in order of first use.
+    pub terms_used: Vec<TermRef<'a>>,
     // Explainers.
     pub summary: &'a str,
     pub takeaways: &'a [String],
@@ -121,6 +143,8 @@ pub struct PageContext<'a> {
     pub synonyms: &'a [String],
     pub related: Vec<RelatedTerm>,
     pub definitions: &'a [Definition],
+    /// Pages and sections that mention or link this term, by title.
+    pub used_in: Vec<UsedIn<'a>>,
     // Events.
     pub start: Option<String>,
     pub end: Option<String>,
@@ -189,8 +213,9 @@ fn when_text(w: When) -> String {
     }
 }
 
-/// The context of one page, without its rendered body.
-pub fn page<'a>(links: &Links<'a>, page: &'a Page) -> PageContext<'a> {
+/// The context of page number `index`, without its rendered body.
+pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
+    let page: &'a Page = &links.content.pages[index];
     let doc = &page.doc;
     let meta = &doc.meta;
     let mut ctx = PageContext {
@@ -212,6 +237,7 @@ pub fn page<'a>(links: &Links<'a>, page: &'a Page) -> PageContext<'a> {
         reading_time: doc.scan.word_count.div_ceil(200).max(1),
         section_path: links.path(&links.content.sections[page.section].doc.url),
         breadcrumbs: links.breadcrumbs(Some(page.section)),
+        terms_used: doc.scan.terms.iter().filter_map(|&t| term_ref(links, t)).collect(),
         ..PageContext::default()
     };
     match &page.data {
@@ -230,7 +256,8 @@ pub fn page<'a>(links: &Links<'a>, page: &'a Page) -> PageContext<'a> {
             ctx.short = &t.short;
             ctx.synonyms = &t.synonyms;
             ctx.definitions = &t.definitions;
-            ctx.related = t.related.iter().filter_map(|(slug, _)| related_term(links, page, slug)).collect();
+            ctx.related = t.related.iter().filter_map(|(slug, _)| related_term(links, slug)).collect();
+            ctx.used_in = used_in(links, index);
         }
         KindData::Event(e) => {
             ctx.start = Some(when_text(e.start));
@@ -264,15 +291,47 @@ pub fn page<'a>(links: &Links<'a>, page: &'a Page) -> PageContext<'a> {
     ctx
 }
 
-/// A related term by slug: a term page in the same section with that slug.
-fn related_term(links: &Links, page: &Page, slug: &str) -> Option<RelatedTerm> {
-    let section = &links.content.sections[page.section];
-    section
-        .pages
+/// A related term by slug.
+fn related_term(links: &Links, slug: &str) -> Option<RelatedTerm> {
+    let glossary = &links.content.glossary;
+    let term = glossary.by_slug.get(slug)?;
+    let p = &links.content.pages[glossary.terms[*term].page];
+    Some(RelatedTerm { slug: slug.to_string(), title: p.doc.meta.title.clone(), path: links.path(&p.doc.url) })
+}
+
+/// Glossary term number `term`, as a page that uses it lists it.
+fn term_ref<'a>(links: &Links<'a>, term: usize) -> Option<TermRef<'a>> {
+    let t = links.content.glossary.terms.get(term)?;
+    let page = &links.content.pages[t.page];
+    let KindData::Term(data) = &page.data else { return None };
+    Some(TermRef {
+        title: &page.doc.meta.title,
+        slug: &t.slug,
+        short: &data.short,
+        path: links.path(&page.doc.url),
+        permalink: links.permalink(&page.doc.url),
+    })
+}
+
+/// The pages and sections that use the term page number `page` defines, by title.
+fn used_in<'a>(links: &Links<'a>, page: usize) -> Vec<UsedIn<'a>> {
+    let content = links.content;
+    let Some(&term) = content.glossary.of_page.get(&page) else {
+        return Vec::new();
+    };
+    let mut out: Vec<UsedIn<'a>> = content.glossary.used_in[term]
         .iter()
-        .map(|&i| &links.content.pages[i])
-        .find(|p| p.doc.url.as_str().ends_with(&format!("/{slug}/")))
-        .map(|p| RelatedTerm { slug: slug.to_string(), title: p.doc.meta.title.clone(), path: links.path(&p.doc.url) })
+        .map(|&target| {
+            let doc = content.doc(target);
+            let kind = match target {
+                crate::content::Target::Page(i) => content.pages[i].kind.name(),
+                crate::content::Target::Section(_) => "section",
+            };
+            UsedIn { title: &doc.meta.title, kind, path: links.path(&doc.url), permalink: links.permalink(&doc.url) }
+        })
+        .collect();
+    out.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then_with(|| a.path.cmp(&b.path)));
+    out
 }
 
 /// `section`: a section and the pages it lists (their bodies are not included).
