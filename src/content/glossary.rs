@@ -130,7 +130,8 @@ impl Glossary {
         for (t, term) in self.terms.iter().enumerate() {
             let doc = &content.pages[term.page].doc;
             if self.used_in[t].is_empty() {
-                diags.push(Diagnostic::warning(Problem::UnusedTerm(doc.meta.title.clone()), key_location(doc, "title")));
+                diags
+                    .push(Diagnostic::warning(Problem::UnusedTerm(doc.meta.title.clone()), key_location(doc, "title")));
             }
             if mode == LinkMode::Off && !unlinked[t].is_empty() {
                 let places = unlinked[t]

@@ -214,7 +214,10 @@ impl<'a, 'c> State<'a, 'c> {
             Href(href)
         );
         self.out.push(Event::InlineHtml(html.into()));
-        Some(format!("</a><span class=\"gloss-tip\" id=\"gloss-{n}\" role=\"tooltip\">{}</span></span>", Attr(tip.short)))
+        Some(format!(
+            "</a><span class=\"gloss-tip\" id=\"gloss-{n}\" role=\"tooltip\">{}</span></span>",
+            Attr(tip.short)
+        ))
     }
 
     /// Text with glossary terms in it: each named term becomes a term link.
