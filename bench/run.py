@@ -162,7 +162,7 @@ class Tool:
         self.name, self.exe, self.site, self.out, self.env = name, exe, site, out, env
 
     def command(self):
-        if self.name == "pamphlet":
+        if self.name in ("pamphlet", "baseline"):
             return [self.exe, "build", "--root", self.site, "-o", self.out]
         return [self.exe, "--source", self.site, "--destination", self.out, "--quiet",
                 "--noBuildLock", "--cacheDir", HUGO_CACHE]
@@ -259,6 +259,9 @@ def main():
     ap.add_argument("--pamphlet", default=os.path.join(REPO_ROOT, "target", "release", "pamphlet"),
                     help="pamphlet binary (default: target/release/pamphlet in the repo root)")
     ap.add_argument("--hugo", default="hugo", help="hugo binary (default: hugo on PATH)")
+    ap.add_argument("--baseline", metavar="PATH",
+                    help="a second pamphlet binary (say, an older commit's) timed in the same rounds "
+                         "on the same site, to show what a change costs")
     ap.add_argument("--gen-site", default=DEFAULT_GEN, help=f"site generator (default {DEFAULT_GEN})")
     ap.add_argument("--only-hugo", action="store_true", help="skip pamphlet (e.g. before it is built)")
     ap.add_argument("--regenerate", action="store_true", help="regenerate the sites even if cached")
@@ -323,6 +326,9 @@ def main():
         if pamphlet:
             site = ensure_site(a.gen_site, "pamphlet", pages, a.regenerate)
             tools.append(Tool("pamphlet", pamphlet, site, os.path.join(OUTS, f"pamphlet-{pages}"), env))
+            if a.baseline:
+                tools.append(Tool("baseline", os.path.abspath(a.baseline), site,
+                                  os.path.join(OUTS, f"baseline-{pages}"), env))
         site = ensure_site(a.gen_site, "hugo", pages, a.regenerate)
         tools.append(Tool("hugo", hugo, site, os.path.join(OUTS, f"hugo-{pages}"), env))
         for t in tools:
@@ -334,6 +340,12 @@ def main():
             summary["ratio_pamphlet_over_hugo"] = {
                 "median_time": p["median_s"] / h["median_s"],
                 "median_maxrss": p["median_maxrss_mib"] / h["median_maxrss_mib"],
+            }
+        if "baseline" in summary:
+            p, b = summary["pamphlet"], summary["baseline"]
+            summary["ratio_pamphlet_over_baseline"] = {
+                "median_time": p["median_s"] / b["median_s"],
+                "median_maxrss": p["median_maxrss_mib"] / b["median_maxrss_mib"],
             }
         summaries.append((pages, summary, outputs))
         report["sizes"].append({
@@ -355,7 +367,7 @@ def main():
     print(hdr)
     print("-" * len(hdr))
     for pages, summary, outputs in summaries:
-        for name in ("pamphlet", "hugo"):
+        for name in ("pamphlet", "baseline", "hugo"):
             if name not in summary:
                 continue
             s, o = summary[name], outputs[name]
@@ -367,6 +379,10 @@ def main():
             r = summary["ratio_pamphlet_over_hugo"]
             print(f"{pages:>7}  pamphlet/hugo: median time x{r['median_time']:.2f}, "
                   f"median peak RSS x{r['median_maxrss']:.2f}")
+        if "ratio_pamphlet_over_baseline" in summary:
+            r = summary["ratio_pamphlet_over_baseline"]
+            print(f"{pages:>7}  pamphlet/baseline: median time x{r['median_time']:.3f}, "
+                  f"median peak RSS x{r['median_maxrss']:.3f}")
 
     if a.json:
         with open(a.json, "w") as f:

@@ -109,7 +109,11 @@ impl UrlPath {
 
     /// The absolute URL of this path on a site served at `base_url`.
     pub fn permalink(&self, base_url: &str) -> String {
-        format!("{}{}", base_url.trim_end_matches('/'), self.0)
+        let base = base_url.trim_end_matches('/');
+        let mut link = String::with_capacity(base.len() + self.0.len());
+        link.push_str(base);
+        link.push_str(&self.0);
+        link
     }
 }
 

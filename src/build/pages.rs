@@ -9,17 +9,17 @@ use tera::Value;
 use crate::config::Config;
 use crate::content::{Content, Doc, Page, Section, Target};
 use crate::error::{Diagnostic, Location, Problem};
-use crate::markdown::{self, Highlighter, LinkResolver, TermTip};
+use crate::markdown::{self, Highlighter, LinkResolver, TermHtml};
 use crate::output::Sink;
 use crate::paths::UrlPath;
-use crate::templates::context::{self, ConfigContext, Links, Paginator};
+use crate::templates::context::{self, ConfigContext, Links, OwnFields, Paginator};
 use crate::templates::{Lookup, Templates, base_context, site_value, with_content};
 
 /// Resolves `@/` links to permalinks, and glossary terms to their pages and definitions.
 struct Resolver<'a> {
     links: &'a Links<'a>,
-    /// For each glossary term: its permalink and short definition.
-    terms: &'a [(String, String)],
+    /// Each glossary term's links, ready to write.
+    terms: &'a [TermHtml],
 }
 
 impl LinkResolver for Resolver<'_> {
@@ -28,13 +28,13 @@ impl LinkResolver for Resolver<'_> {
         content.by_source.get(page.trim_start_matches('/')).map(|t| self.links.permalink(&content.doc(*t).url))
     }
 
-    fn term(&self, term: usize) -> Option<TermTip<'_>> {
-        self.terms.get(term).map(|(href, short)| TermTip { href, short })
+    fn term(&self, term: usize) -> Option<&TermHtml> {
+        self.terms.get(term)
     }
 }
 
 /// Each glossary term's permalink and short definition, for term links.
-fn term_tips(links: &Links) -> Vec<(String, String)> {
+fn term_tips(links: &Links) -> Vec<TermHtml> {
     let content = links.content;
     let short = |page: &Page| match &page.data {
         crate::content::KindData::Term(t) => t.short.clone(),
@@ -46,7 +46,7 @@ fn term_tips(links: &Links) -> Vec<(String, String)> {
         .iter()
         .map(|t| {
             let page = &content.pages[t.page];
-            (links.permalink(&page.doc.url), short(page))
+            TermHtml::new(&links.permalink(&page.doc.url), &short(page), &t.slug)
         })
         .collect()
 }
@@ -58,7 +58,8 @@ struct Render<'a> {
     config_value: Value,
     site: Value,
     page_values: Vec<Value>,
-    term_tips: Vec<(String, String)>,
+    term_tips: Vec<TermHtml>,
+    own_fields: OwnFields,
     highlighter: Highlighter,
     sink: &'a dyn Sink,
 }
@@ -90,6 +91,7 @@ pub fn render_all(
         config_value: Value::from_serializable(&ConfigContext::new(config)),
         site,
         term_tips: term_tips(&links),
+        own_fields: OwnFields { terms_used: templates.mention("terms_used"), used_in: templates.mention("used_in") },
         page_values,
         highlighter: Highlighter::default(),
         templates,
@@ -177,7 +179,11 @@ impl Render<'_> {
         let html = self.body(&page.doc, &mut diags);
         let path = self.links.path(&page.doc.url);
         let mut ctx = base_context(&self.config_value, &self.site, &path);
-        ctx.insert_value("page", with_content(&self.page_values[i], &html));
+        let mut value = with_content(&self.page_values[i], &html).into_map().unwrap_or_default();
+        if let Some(own) = Value::from_serializable(&context::page_own(&self.links, i, self.own_fields)).into_map() {
+            value.extend(own);
+        }
+        ctx.insert_value("page", Value::from(value));
         self.write(&page.doc.url, &name, &ctx, &mut diags);
         diags
     }

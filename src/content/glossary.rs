@@ -12,6 +12,9 @@ use crate::config::LinkMode;
 use crate::error::{Diagnostic, Location, Problem, suggest};
 use crate::markdown::{Matcher, TermScan};
 
+/// How many places an "appears unlinked" warning names before it counts the rest.
+const UNLINKED_LISTED: usize = 5;
+
 /// One glossary term.
 #[derive(Debug, Clone)]
 pub struct GlossaryTerm {
@@ -31,7 +34,7 @@ pub struct Glossary {
     /// Term by page index, for pages that are terms.
     pub of_page: HashMap<usize, usize>,
     pub matcher: Option<Matcher>,
-    /// For each term, the pages and sections that mention or link it.
+    /// For each term, the pages and sections that mention or link it, by title.
     pub used_in: Vec<Vec<Target>>,
 }
 
@@ -115,16 +118,25 @@ impl Glossary {
     /// warns about terms no page uses and, with linking off, mentions left
     /// unlinked.
     pub fn record_uses(&mut self, content: &Content, mode: LinkMode, diags: &mut Vec<Diagnostic>) {
-        let mut unlinked: Vec<Vec<Location>> = vec![Vec::new(); self.terms.len()];
-        for (target, doc) in content.docs() {
-            if doc.shadowed {
-                continue;
-            }
+        let mut unlinked: Vec<Vec<Option<Location>>> = vec![Vec::new(); self.terms.len()];
+        // Pages in order of title, so each "used in" list comes out sorted.
+        let mut order: Vec<(String, &str, Target)> = content
+            .docs()
+            .filter(|(_, doc)| !doc.shadowed)
+            .map(|(target, doc)| (doc.meta.title.to_lowercase(), doc.url.as_str(), target))
+            .collect();
+        order.sort_unstable();
+        for (_, _, target) in order {
+            let doc = content.doc(target);
             for &t in &doc.scan.terms {
                 self.used_in[t].push(target);
             }
             for &(t, offset, len) in &doc.scan.unlinked {
-                unlinked[t].push(doc.body_location(offset, len));
+                // A warning names the first few places; the rest are counted.
+                match unlinked[t].len() {
+                    n if n < UNLINKED_LISTED => unlinked[t].push(Some(doc.body_location(offset, len))),
+                    _ => unlinked[t].push(None),
+                }
             }
         }
         for (t, term) in self.terms.iter().enumerate() {
@@ -133,14 +145,17 @@ impl Glossary {
                 diags
                     .push(Diagnostic::warning(Problem::UnusedTerm(doc.meta.title.clone()), key_location(doc, "title")));
             }
-            if mode == LinkMode::Off && !unlinked[t].is_empty() {
-                let places = unlinked[t]
-                    .iter()
-                    .map(|l| format!("{}:{}", l.file.display(), l.line))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+            if mode == LinkMode::Off
+                && let Some(Some(first)) = unlinked[t].first()
+            {
+                let listed: Vec<String> =
+                    unlinked[t].iter().flatten().map(|l| format!("{}:{}", l.file.display(), l.line)).collect();
+                let mut places = listed.join(", ");
+                if unlinked[t].len() > listed.len() {
+                    places.push_str(&format!(" and {} more pages", unlinked[t].len() - listed.len()));
+                }
                 let problem = Problem::UnlinkedTerm { term: doc.meta.title.clone(), places };
-                diags.push(Diagnostic::warning(problem, unlinked[t][0].clone()));
+                diags.push(Diagnostic::warning(problem, first.clone()));
             }
         }
     }

@@ -110,7 +110,7 @@ pub struct Asset {
 }
 
 /// Something an `@/` link can point at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Target {
     Page(usize),
     Section(usize),

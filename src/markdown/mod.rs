@@ -11,6 +11,7 @@ mod glossary;
 mod highlight;
 mod render;
 mod scan;
+mod words;
 
 use std::ops::Range;
 
@@ -21,7 +22,7 @@ use crate::config::MarkdownConfig;
 
 pub use glossary::{Matcher, TermMatch, plural};
 pub use highlight::{Highlighter, stylesheet};
-pub use render::{LinkResolver, Rendered, TermTip, render};
+pub use render::{LinkResolver, Rendered, TermHtml, render};
 pub use scan::{Heading, LinkRef, Scan, TermLink, TermScan, scan};
 
 /// The pulldown-cmark options for pamphlet's dialect.

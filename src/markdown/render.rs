@@ -21,17 +21,43 @@ use crate::error::Problem;
 pub trait LinkResolver {
     fn resolve(&self, page: &str) -> Option<String>;
 
-    /// Where glossary term `term` links to, and its short definition.
-    fn term(&self, _term: usize) -> Option<TermTip<'_>> {
+    /// Glossary term number `term`, as its links are written.
+    fn term(&self, _term: usize) -> Option<&TermHtml> {
         None
     }
 }
 
-/// What a term link needs: the term page's URL and the definition its tooltip shows.
-pub struct TermTip<'r> {
-    pub href: &'r str,
-    pub short: &'r str,
+/// A glossary term as its links are written, made once per build since a
+/// term may be linked from thousands of pages: its URL, its short
+/// definition, and the link's opening and its tooltip, ready for the first
+/// link to it on a page (the tooltip's id is the term's slug).
+pub struct TermHtml {
+    href: String,
+    short: String,
+    id: String,
+    open: String,
+    close: String,
 }
+
+impl TermHtml {
+    pub fn new(href: &str, short: &str, slug: &str) -> TermHtml {
+        let mut escaped_href = String::with_capacity(href.len());
+        let _ = escape_href(&mut escaped_href, href);
+        let mut escaped_short = String::with_capacity(short.len());
+        let _ = escape_html(&mut escaped_short, short);
+        let mut id = String::from("tip-");
+        let _ = escape_html(&mut id, slug);
+        let open = format!("{OPEN_A}{escaped_href}{DESCRIBED_BY}{id}\">");
+        let close = format!("{CLOSE_A}{id}{TOOLTIP}{escaped_short}{CLOSE_TIP}");
+        TermHtml { href: escaped_href, short: escaped_short, id, open, close }
+    }
+}
+
+const OPEN_A: &str = "<span class=\"gloss\"><a class=\"gloss-term\" href=\"";
+const DESCRIBED_BY: &str = "\" aria-describedby=\"";
+const CLOSE_A: &str = "</a><span class=\"gloss-tip\" id=\"";
+const TOOLTIP: &str = "\" role=\"tooltip\">";
+const CLOSE_TIP: &str = "</span></span>";
 
 /// A page body as HTML, with anything worth a warning.
 #[derive(Debug, Default)]
@@ -52,13 +78,13 @@ pub fn render(
     render_with(body, scan, config, super::options(config), links, highlighter)
 }
 
-pub(super) fn render_with(
-    body: &str,
-    scan: &Scan,
-    config: &MarkdownConfig,
+pub(super) fn render_with<'a>(
+    body: &'a str,
+    scan: &'a Scan,
+    config: &'a MarkdownConfig,
     options: pulldown_cmark::Options,
-    links: &dyn LinkResolver,
-    highlighter: &Highlighter,
+    links: &'a dyn LinkResolver,
+    highlighter: &'a Highlighter,
 ) -> Rendered {
     let events: Vec<(Event, Range<usize>)> = super::events(body, options).collect();
     let mut state = State {
@@ -69,8 +95,9 @@ pub(super) fn render_with(
         headings: 0,
         term_links: &scan.term_links,
         tips: 0,
+        tipped: Vec::new(),
         open_links: Vec::new(),
-        out: Vec::with_capacity(events.len()),
+        out: Vec::with_capacity(events.len() + 12 * scan.term_links.len()),
         warnings: Vec::new(),
         numbers: HashMap::new(),
         references: HashMap::new(),
@@ -86,18 +113,20 @@ pub(super) fn render_with(
     Rendered { html, warnings: state.warnings }
 }
 
-struct State<'a, 'c> {
-    config: &'c MarkdownConfig,
-    links: &'c dyn LinkResolver,
-    highlighter: &'c Highlighter,
-    scan: &'c Scan,
+struct State<'a> {
+    config: &'a MarkdownConfig,
+    links: &'a dyn LinkResolver,
+    highlighter: &'a Highlighter,
+    scan: &'a Scan,
     headings: usize,
     /// Term links not yet reached, in event order.
-    term_links: &'c [TermLink],
+    term_links: &'a [TermLink],
     /// Tooltips written so far, for their ids.
     tips: usize,
+    /// Terms whose tooltip id (`tip-slug`) the page already has.
+    tipped: Vec<bool>,
     /// For each link being written: the tooltip to close it with, if it names a term.
-    open_links: Vec<Option<String>>,
+    open_links: Vec<Option<Tip<'a>>>,
     out: Vec<Event<'a>>,
     warnings: Vec<(Problem, usize, usize)>,
     /// Footnote name to its number, in order of first reference.
@@ -106,7 +135,7 @@ struct State<'a, 'c> {
     definitions: HashMap<CowStr<'a>, Vec<Event<'a>>>,
 }
 
-impl<'a, 'c> State<'a, 'c> {
+impl<'a> State<'a> {
     /// Handles the event at `i` and returns the index of the next one.
     fn step(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize) -> usize {
         let config = self.config;
@@ -114,16 +143,20 @@ impl<'a, 'c> State<'a, 'c> {
         match &events[i].0 {
             Event::Text(text) if !terms.is_empty() => self.text_with_terms(text, terms),
             Event::Start(Tag::Link { dest_url, .. }) if !terms.is_empty() => {
-                let href = self.resolve(dest_url).unwrap_or_else(|| dest_url.to_string());
-                let close = self.open_term_link(terms[0].term, &href);
-                self.open_links.push(close);
+                let mut href = String::new();
+                let _ = escape_href(&mut href, &self.resolve(dest_url).unwrap_or_else(|| dest_url.to_string()));
+                let tip = self.open_term_link(terms[0].term, Some(CowStr::from(href)));
+                if tip.is_none() {
+                    self.push_link(&events[i].0);
+                }
+                self.open_links.push(tip);
             }
             Event::Start(Tag::Link { .. }) => {
                 self.open_links.push(None);
                 self.push_link(&events[i].0);
             }
             Event::End(TagEnd::Link) => match self.open_links.pop().flatten() {
-                Some(close) => self.out.push(Event::InlineHtml(close.into())),
+                Some(tip) => self.close_term_link(tip),
                 None => self.out.push(Event::End(TagEnd::Link)),
             },
             Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
@@ -173,7 +206,7 @@ impl<'a, 'c> State<'a, 'c> {
 
     /// The term links at event `i`, skipping any left behind by events a
     /// construct consumed whole (never expected: the scan skips the same ones).
-    fn terms_at(&mut self, i: usize) -> &'c [TermLink] {
+    fn terms_at(&mut self, i: usize) -> &'a [TermLink] {
         while self.term_links.first().is_some_and(|t| t.event < i) {
             self.term_links = &self.term_links[1..];
         }
@@ -199,25 +232,51 @@ impl<'a, 'c> State<'a, 'c> {
         }
     }
 
-    /// Opens a link to a glossary term; returns the HTML that closes it
-    /// with its tooltip. Without a known term, an ordinary link.
-    fn open_term_link(&mut self, term: usize, href: &str) -> Option<String> {
-        let Some(tip) = self.links.term(term) else {
-            let html = format!("<a href=\"{}\">", Href(href));
-            self.out.push(Event::InlineHtml(html.into()));
-            return Some("</a>".to_string());
+    /// Opens a link to glossary term `term`, to `href` (escaped) if the
+    /// author's link says where, else to the term's page; returns the
+    /// tooltip that [`State::close_term_link`] writes after the link's text.
+    /// The first link to a term on a page is written from the term's ready
+    /// HTML; later ones, or ones to elsewhere, in pieces with their own ids.
+    fn open_term_link(&mut self, term: usize, href: Option<CowStr<'a>>) -> Option<Tip<'a>> {
+        let html = self.links.term(term)?;
+        if self.tipped.len() <= term {
+            self.tipped.resize(term + 1, false);
+        }
+        let first = !std::mem::replace(&mut self.tipped[term], true);
+        if first && href.is_none() {
+            self.out.push(Event::InlineHtml(CowStr::Borrowed(&html.open)));
+            return Some(Tip::Ready(&html.close));
+        }
+        let id = if first {
+            CowStr::Borrowed(html.id.as_str())
+        } else {
+            self.tips += 1;
+            CowStr::from(format!("{}--{}", html.id, self.tips))
         };
-        self.tips += 1;
-        let n = self.tips;
-        let html = format!(
-            "<span class=\"gloss\"><a class=\"gloss-term\" href=\"{}\" aria-describedby=\"gloss-{n}\">",
-            Href(href)
-        );
-        self.out.push(Event::InlineHtml(html.into()));
-        Some(format!(
-            "</a><span class=\"gloss-tip\" id=\"gloss-{n}\" role=\"tooltip\">{}</span></span>",
-            Attr(tip.short)
-        ))
+        let href = href.unwrap_or(CowStr::Borrowed(&html.href));
+        for piece in
+            [CowStr::Borrowed(OPEN_A), href, CowStr::Borrowed(DESCRIBED_BY), id.clone(), CowStr::Borrowed("\">")]
+        {
+            self.out.push(Event::InlineHtml(piece));
+        }
+        Some(Tip::Pieces { id, short: &html.short })
+    }
+
+    fn close_term_link(&mut self, tip: Tip<'a>) {
+        match tip {
+            Tip::Ready(close) => self.out.push(Event::InlineHtml(CowStr::Borrowed(close))),
+            Tip::Pieces { id, short } => {
+                for piece in [
+                    CowStr::Borrowed(CLOSE_A),
+                    id,
+                    CowStr::Borrowed(TOOLTIP),
+                    CowStr::Borrowed(short),
+                    CowStr::Borrowed(CLOSE_TIP),
+                ] {
+                    self.out.push(Event::InlineHtml(piece));
+                }
+            }
+        }
     }
 
     /// Text with glossary terms in it: each named term becomes a term link.
@@ -228,21 +287,17 @@ impl<'a, 'c> State<'a, 'c> {
                 continue;
             }
             if t.start > at {
-                self.out.push(Event::Text(text[at..t.start].to_string().into()));
+                self.out.push(Event::Text(slice(text, at, t.start)));
             }
-            let href = self.links.term(t.term).map(|tip| tip.href.to_string());
-            match href {
-                Some(href) => {
-                    let close = self.open_term_link(t.term, &href).unwrap_or_default();
-                    self.out.push(Event::Text(text[t.start..t.end].to_string().into()));
-                    self.out.push(Event::InlineHtml(close.into()));
-                }
-                None => self.out.push(Event::Text(text[t.start..t.end].to_string().into())),
+            let tip = self.open_term_link(t.term, None);
+            self.out.push(Event::Text(slice(text, t.start, t.end)));
+            if let Some(tip) = tip {
+                self.close_term_link(tip);
             }
             at = t.end;
         }
         if at < text.len() {
-            self.out.push(Event::Text(text[at..].to_string().into()));
+            self.out.push(Event::Text(slice(text, at, text.len())));
         }
     }
 
@@ -382,6 +437,21 @@ impl<'a, 'c> State<'a, 'c> {
     }
 }
 
+/// A term link's tooltip, written after the link: ready-made, or with its
+/// own id and the escaped definition.
+enum Tip<'a> {
+    Ready(&'a str),
+    Pieces { id: CowStr<'a>, short: &'a str },
+}
+
+/// Bytes `start..end` of `text`, borrowed from the page's source where the text is.
+fn slice<'a>(text: &CowStr<'a>, start: usize, end: usize) -> CowStr<'a> {
+    match text {
+        CowStr::Borrowed(s) => CowStr::Borrowed(&s[start..end]),
+        other => CowStr::from(other[start..end].to_string()),
+    }
+}
+
 fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     match kind {
         BlockQuoteKind::Note => ("note", "Note"),
@@ -389,17 +459,6 @@ fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Important => ("important", "Important"),
         BlockQuoteKind::Warning => ("warning", "Warning"),
         BlockQuoteKind::Caution => ("caution", "Caution"),
-    }
-}
-
-/// A URL escaped for an `href`.
-struct Href<'s>(&'s str);
-
-impl std::fmt::Display for Href<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut s = String::new();
-        escape_href(&mut s, self.0).map_err(|_| std::fmt::Error)?;
-        f.write_str(&s)
     }
 }
 

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 use super::IdSet;
-use super::glossary::Matcher;
+use super::glossary::{Matcher, TermMatch};
+use super::words::count_words;
 use crate::config::LinkMode;
 use crate::error::Problem;
 
@@ -140,14 +141,15 @@ pub fn scan(body: &str, options: pulldown_cmark::Options, terms: Option<&TermSca
                 if let Some((_, alt, _, _)) = image.as_mut() {
                     alt.push_str(&text);
                 }
-                if !in_code {
-                    out.word_count += count_words(&text);
-                }
                 let plain = !in_code && in_link == 0 && heading.is_none() && image.is_none();
-                if let Some(g) = glossary.as_mut().filter(|_| plain) {
-                    // Where the text is the source as written, a mention's offset is exact.
-                    let exact = body.get(range.clone()) == Some(&*text);
-                    g.mentions(index, &text, range.start, exact, &mut out);
+                match glossary.as_mut().filter(|_| plain) {
+                    Some(g) => {
+                        // Where the text is the source as written, a mention's offset is exact.
+                        let exact = body.get(range.clone()) == Some(&*text);
+                        out.word_count += g.mentions(index, &text, range.start, exact, &mut out);
+                    }
+                    None if !in_code => out.word_count += count_words(&text),
+                    None => {}
                 }
             }
             Event::Code(text) => {
@@ -171,11 +173,13 @@ struct Terms<'s, 'g> {
     /// Terms already linked on this page, explicitly or automatically.
     linked: Vec<bool>,
     used: Vec<bool>,
+    /// The matcher's buffer, reused for every text of the page.
+    found: Vec<TermMatch>,
 }
 
 impl<'s, 'g> Terms<'s, 'g> {
     fn new(scan: &'s TermScan<'g>) -> Self {
-        Terms { scan, linked: Vec::new(), used: Vec::new() }
+        Terms { scan, linked: Vec::new(), used: Vec::new(), found: Vec::new() }
     }
 
     fn flag(list: &mut Vec<bool>, term: usize) -> bool {
@@ -203,9 +207,12 @@ impl<'s, 'g> Terms<'s, 'g> {
         }
     }
 
-    /// Mentions in the text of event `index`, which starts at byte `at` of the body.
-    fn mentions(&mut self, index: usize, text: &str, at: usize, exact: bool, out: &mut Scan) {
-        for m in self.scan.matcher.find(text) {
+    /// Mentions in the text of event `index`, which starts at byte `at` of
+    /// the body; returns the number of words in the text.
+    fn mentions(&mut self, index: usize, text: &str, at: usize, exact: bool, out: &mut Scan) -> usize {
+        let mut found = std::mem::take(&mut self.found);
+        let words = self.scan.matcher.find_into(text, &mut found);
+        for &m in &found {
             if Some(m.term) == self.scan.own {
                 continue;
             }
@@ -226,6 +233,8 @@ impl<'s, 'g> Terms<'s, 'g> {
                 out.term_links.push(TermLink { event: index, start, end, term, explicit: false });
             }
         }
+        self.found = found;
+        words
     }
 }
 
@@ -241,12 +250,6 @@ fn link_ref(dest: &str, offset: usize, len: usize) -> Option<LinkRef> {
         return None;
     };
     Some(LinkRef { page, anchor: anchor.filter(|a| !a.is_empty()), offset, len })
-}
-
-/// Words are runs of non-space characters with at least one letter or digit,
-/// so stray punctuation between inline elements is not counted.
-fn count_words(text: &str) -> usize {
-    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
 }
 
 pub(crate) fn level_number(level: HeadingLevel) -> u8 {

@@ -127,8 +127,6 @@ pub struct PageContext<'a> {
     pub reading_time: usize,
     pub section_path: String,
     pub breadcrumbs: Vec<LinkContext>,
-    /// Glossary terms the page mentions or links, in order of first use.
-    pub terms_used: Vec<TermRef<'a>>,
     // Explainers.
     pub summary: &'a str,
     pub takeaways: &'a [String],
@@ -143,8 +141,6 @@ pub struct PageContext<'a> {
     pub synonyms: &'a [String],
     pub related: Vec<RelatedTerm>,
     pub definitions: &'a [Definition],
-    /// Pages and sections that mention or link this term, by title.
-    pub used_in: Vec<UsedIn<'a>>,
     // Events.
     pub start: Option<String>,
     pub end: Option<String>,
@@ -172,7 +168,11 @@ pub struct Links<'a> {
 impl Links<'_> {
     /// The path as served, with the base URL's own path in front.
     pub fn path(&self, url: &crate::paths::UrlPath) -> String {
-        format!("{}{}", self.config.base_path(), url)
+        let base = self.config.base_path();
+        let mut path = String::with_capacity(base.len() + url.as_str().len());
+        path.push_str(base);
+        path.push_str(url.as_str());
+        path
     }
 
     pub fn permalink(&self, url: &crate::paths::UrlPath) -> String {
@@ -213,6 +213,38 @@ fn when_text(w: When) -> String {
     }
 }
 
+/// What only a page's own template sees, besides its body: listings and
+/// `get_page` leave these out, as a glossary term used on thousands of pages
+/// would otherwise weigh on every listing that includes it.
+#[derive(Serialize)]
+pub struct PageOwn<'a> {
+    /// Glossary terms the page mentions or links, in order of first use.
+    pub terms_used: Vec<TermRef<'a>>,
+    /// Terms: the pages and sections that mention or link it, by title.
+    pub used_in: Vec<UsedIn<'a>>,
+}
+
+/// Which of [`PageOwn`]'s fields the templates use; the others stay empty.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnFields {
+    pub terms_used: bool,
+    pub used_in: bool,
+}
+
+pub fn page_own<'a>(links: &Links<'a>, index: usize, fields: OwnFields) -> PageOwn<'a> {
+    let doc = &links.content.pages[index].doc;
+    PageOwn {
+        terms_used: match fields.terms_used {
+            true => doc.scan.terms.iter().filter_map(|&t| term_ref(links, t)).collect(),
+            false => Vec::new(),
+        },
+        used_in: match fields.used_in {
+            true => used_in(links, index),
+            false => Vec::new(),
+        },
+    }
+}
+
 /// The context of page number `index`, without its rendered body.
 pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
     let page: &'a Page = &links.content.pages[index];
@@ -237,7 +269,6 @@ pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
         reading_time: doc.scan.word_count.div_ceil(200).max(1),
         section_path: links.path(&links.content.sections[page.section].doc.url),
         breadcrumbs: links.breadcrumbs(Some(page.section)),
-        terms_used: doc.scan.terms.iter().filter_map(|&t| term_ref(links, t)).collect(),
         ..PageContext::default()
     };
     match &page.data {
@@ -257,7 +288,6 @@ pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
             ctx.synonyms = &t.synonyms;
             ctx.definitions = &t.definitions;
             ctx.related = t.related.iter().filter_map(|(slug, _)| related_term(links, slug)).collect();
-            ctx.used_in = used_in(links, index);
         }
         KindData::Event(e) => {
             ctx.start = Some(when_text(e.start));
@@ -319,7 +349,7 @@ fn used_in<'a>(links: &Links<'a>, page: usize) -> Vec<UsedIn<'a>> {
     let Some(&term) = content.glossary.of_page.get(&page) else {
         return Vec::new();
     };
-    let mut out: Vec<UsedIn<'a>> = content.glossary.used_in[term]
+    content.glossary.used_in[term]
         .iter()
         .map(|&target| {
             let doc = content.doc(target);
@@ -329,9 +359,7 @@ fn used_in<'a>(links: &Links<'a>, page: usize) -> Vec<UsedIn<'a>> {
             };
             UsedIn { title: &doc.meta.title, kind, path: links.path(&doc.url), permalink: links.permalink(&doc.url) }
         })
-        .collect();
-    out.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then_with(|| a.path.cmp(&b.path)));
-    out
+        .collect()
 }
 
 /// `section`: a section and the pages it lists (their bodies are not included).

@@ -100,6 +100,12 @@ impl Templates {
         self.sources.contains_key(name)
     }
 
+    /// Whether any template's source contains `word`: costly context fields
+    /// (`used_in`, `terms_used`) are built only for themes that use them.
+    pub fn mention(&self, word: &str) -> bool {
+        self.sources.values().any(|(_, text)| text.contains(word))
+    }
+
     /// The first of `names` that exists.
     pub fn pick<'n>(&self, names: &[&'n str]) -> Option<&'n str> {
         names.iter().copied().find(|n| self.has(n))

@@ -29,7 +29,7 @@ fn linking_edge_cases_match_snapshot() {
     let html = site.read("public/notes/edge-cases/index.html");
     let body = prose(&html);
     // The longest name wins, any case, plurals, abbreviations only in capitals.
-    assert!(body.contains("aria-describedby=\"gloss-1\">open-source model</a>"), "{body}");
+    assert!(body.contains("aria-describedby=\"tip-open-source-model\">open-source model</a>"), "{body}");
     assert!(body.contains(">Benchmarks</a>"));
     assert!(body.contains("BENCHMARK and\nbenchmarking"), "only the first mention links");
     assert!(body.contains(">LLMs</a>") && body.contains("llm in lower case is not LLM."));
@@ -47,7 +47,7 @@ fn linking_edge_cases_match_snapshot() {
     // The tooltip: focusable link, described by the definition.
     assert!(body.contains(
         "<span class=\"gloss\"><a class=\"gloss-term\" href=\"https://example.org/glossary/model/\" \
-         aria-describedby=\"gloss-2\">model</a><span class=\"gloss-tip\" id=\"gloss-2\" role=\"tooltip\">\
+         aria-describedby=\"tip-model\">model</a><span class=\"gloss-tip\" id=\"tip-model\" role=\"tooltip\">\
          A system learned from data.</span></span>"
     ));
     insta::assert_snapshot!("glossary_edge_cases", body);
@@ -80,6 +80,12 @@ fn every_mention_links_when_the_site_asks() {
     assert_eq!(links_to(body, "model"), 2, "{body}");
     assert_eq!(links_to(body, "benchmark"), 2);
     assert_eq!(links_to(body, "model-weights"), 2, "the written link and the later mention");
+    // Each tooltip has its own id: the term's slug, then numbered.
+    assert!(body.contains("aria-describedby=\"tip-model\">model</a>"));
+    assert!(body.contains("aria-describedby=\"tip-model--1\">model</a>"));
+    let ids: Vec<&str> = body.split(" id=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!(ids.len(), unique.len(), "duplicate ids: {ids:?}");
 }
 
 #[test]
@@ -94,7 +100,7 @@ fn with_linking_off_mentions_stay_plain_and_are_listed() {
     assert!(
         err.contains(
             "warning: glossary term \"Benchmark\" appears unlinked (linking is off) in \
-             content/notes/edge-cases.md:5, content/notes/every-term.md:17\n  --> content/notes/edge-cases.md:5:53"
+             content/notes/every-term.md:17, content/notes/edge-cases.md:5\n  --> content/notes/every-term.md:17:18"
         ),
         "{err}"
     );

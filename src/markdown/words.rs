@@ -1,0 +1,204 @@
+//! Reading text word by word.
+//!
+//! Two notions of a word meet here. For counting (word count, reading
+//! time), a word is a run of characters between spaces with at least one
+//! letter or digit in it, so "e.g." and "don’t" are one word each. For
+//! finding glossary terms, a word is a run of letters, digits, `-` and `_`
+//! in any script, so "AI" is found in "AI’s" but "model" not in "open-model".
+//! [`Reader`] walks text once and serves both, since every byte of every
+//! page goes through it.
+
+/// ASCII byte classes: [`SPACE`], [`OTHER`], or a word byte in lower case.
+const CLASS: [u8; 128] = {
+    let mut table = [OTHER; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'-' || c == b'_' {
+            table[b] = c.to_ascii_lowercase();
+        } else if (c as char).is_whitespace() {
+            table[b] = SPACE;
+        }
+        b += 1;
+    }
+    table
+};
+const OTHER: u8 = 0;
+const SPACE: u8 = 1;
+
+/// Walks text, handing out term words with a hash of each, and counting
+/// words for the word count as it goes.
+pub struct Reader<'t> {
+    text: &'t str,
+    at: usize,
+    /// Words counted so far.
+    pub words: usize,
+    /// Whether the run of characters since the last space has been counted.
+    counted: bool,
+}
+
+impl<'t> Reader<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Reader { text, at: 0, words: 0, counted: false }
+    }
+
+    /// The next term word: its start, its end, and a hash of its bytes with
+    /// ASCII letters in lower case.
+    pub fn next_word(&mut self) -> Option<(usize, usize, u64)> {
+        // Locals, not fields, in the loops: this runs on every byte of every page.
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut at = self.at;
+        let mut counted = self.counted;
+        // Skip to the start of a word.
+        let start = loop {
+            let Some(&b) = bytes.get(at) else {
+                self.at = at;
+                self.counted = counted;
+                return None;
+            };
+            if b < 0x80 {
+                match CLASS[b as usize] {
+                    SPACE => counted = false,
+                    OTHER => {}
+                    _ => break at,
+                }
+                at += 1;
+            } else {
+                let c = text[at..].chars().next().unwrap_or(' ');
+                if c.is_alphanumeric() {
+                    break at;
+                }
+                if c.is_whitespace() {
+                    counted = false;
+                }
+                at += c.len_utf8();
+            }
+        };
+        let mut hash = 0u64;
+        let mut words = self.words;
+        while let Some(&b) = bytes.get(at) {
+            if b < 0x80 {
+                let folded = CLASS[b as usize];
+                if folded <= SPACE {
+                    break;
+                }
+                if !counted && b.is_ascii_alphanumeric() {
+                    words += 1;
+                    counted = true;
+                }
+                hash = mix(hash, folded);
+                at += 1;
+            } else {
+                let Some(c) = text[at..].chars().next().filter(|c| c.is_alphanumeric()) else { break };
+                if !counted {
+                    words += 1;
+                    counted = true;
+                }
+                for &b in &bytes[at..at + c.len_utf8()] {
+                    hash = mix(hash, b);
+                }
+                at += c.len_utf8();
+            }
+        }
+        self.at = at;
+        self.counted = counted;
+        self.words = words;
+        Some((start, at, finish(hash)))
+    }
+
+    /// Moves on to byte `end`, counting the words on the way.
+    pub fn skip_to(&mut self, end: usize) {
+        if end <= self.at {
+            return;
+        }
+        for c in self.text[self.at..end].chars() {
+            if c.is_whitespace() {
+                self.counted = false;
+            } else if !self.counted && c.is_alphanumeric() {
+                self.words += 1;
+                self.counted = true;
+            }
+        }
+        self.at = end;
+    }
+
+    /// Counts the rest of the text.
+    pub fn finish(mut self) -> usize {
+        self.skip_to(self.text.len());
+        self.words
+    }
+}
+
+/// Hashes a term's first word as [`Reader::next_word`] would; `None` when
+/// the name does not start with a word character.
+pub fn first_word_hash(name: &str) -> Option<u64> {
+    let (start, _, hash) = Reader::new(name).next_word()?;
+    (start == 0).then_some(hash)
+}
+
+/// Words for the word count: runs between spaces with a letter or digit.
+pub fn count_words(text: &str) -> usize {
+    if !text.is_ascii() {
+        return Reader::new(text).finish();
+    }
+    // The usual all-ASCII text, a byte at a time without hashing.
+    let mut words = 0;
+    let mut counted = false;
+    for &b in text.as_bytes() {
+        if CLASS[b as usize] == SPACE {
+            counted = false;
+        } else if !counted && b.is_ascii_alphanumeric() {
+            words += 1;
+            counted = true;
+        }
+    }
+    words
+}
+
+/// One step of a quick hash of a word, byte by byte: a rotate and an xor,
+/// so that the chain of steps costs little; [`finish`] then spreads the bits.
+fn mix(hash: u64, b: u8) -> u64 {
+    hash.rotate_left(5) ^ u64::from(b)
+}
+
+/// The last step of a word's hash (FxHash's multiply), once per word.
+fn finish(hash: u64) -> u64 {
+    hash.wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain_count(text: &str) -> usize {
+        text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+    }
+
+    #[test]
+    fn counting_matches_the_plain_definition() {
+        for text in [
+            "One, two – three ... 4 !",
+            "Übersicht und – Régime; e.g. don’t stop",
+            "AI-generated,model_x --- __ x\u{b}y\u{a0}z",
+            "",
+            "   ",
+            "«modèle» modèles",
+        ] {
+            assert_eq!(count_words(text), plain_count(text), "{text:?}");
+            let mut r = Reader::new(text);
+            r.next_word();
+            assert_eq!(r.finish(), plain_count(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn term_words_hash_the_same_in_any_ascii_case() {
+        let mut r = Reader::new("The AI-Act, the ai-act’s …");
+        let words: Vec<_> = std::iter::from_fn(|| r.next_word()).collect();
+        assert_eq!(words.len(), 5);
+        assert_eq!(words[1].2, words[3].2);
+        assert_eq!(first_word_hash("ai-act model"), Some(words[1].2));
+        assert_eq!(first_word_hash("“quoted”"), None);
+    }
+}
