@@ -129,6 +129,29 @@ impl Event {
         self.instant(self.start)
     }
 
+    /// `when` as a time in the event's zone. A local time that a clock change
+    /// skips is moved forward past the gap, as clocks and calendars do.
+    pub fn zoned(&self, when: When) -> Option<jiff::ZonedDateTime> {
+        let dt = match when {
+            When::Day(d) => d.to_datetime(civil::Time::midnight()),
+            When::At(dt) => dt,
+        };
+        self.timezone.to_zoned_datetime(dt).ok()
+    }
+
+    /// The first day after the event, for calendars' exclusive all-day ends.
+    pub fn day_after(&self) -> Option<civil::Date> {
+        self.last_day().tomorrow().ok()
+    }
+
+    /// The calendar day the event starts on, in its own zone.
+    pub fn start_day(&self) -> civil::Date {
+        match self.start {
+            When::Day(d) => d,
+            When::At(dt) => dt.date(),
+        }
+    }
+
     /// The last calendar day the event runs on, in its own zone.
     pub fn last_day(&self) -> civil::Date {
         match self.end.unwrap_or(self.start) {
