@@ -194,7 +194,7 @@ fn description(page: &Page, event: &Event, permalink: &str) -> String {
     if let Some(url) = &event.online {
         parts.push(format!("Online: {url}"));
     }
-    if let Some(url) = &event.register {
+    if let Some(url) = event.register.as_ref().filter(|_| event.status != EventStatus::Cancelled) {
         parts.push(format!("Register: {url}"));
     }
     if let Some(name) = &event.organizer {

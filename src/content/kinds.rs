@@ -341,6 +341,16 @@ fn when_text(w: When) -> String {
 }
 
 fn tool(fm: &mut FrontMatter, settings: &KindSettings, problems: &mut Problems) -> Option<Tool> {
+    let category = fm.category.take().map(|c| {
+        let allowed = settings.categories;
+        if !allowed.is_empty() && !allowed.contains(c.get_ref()) {
+            let names: Vec<&str> = allowed.iter().map(String::as_str).collect();
+            problems.push((bad_choice("category", c.get_ref(), &names), c.span()));
+        }
+        c.into_inner()
+    });
+    let url = fm.url.take().and_then(|u| checked_url("url", u, problems));
+    let reviewed = fm.reviewed.take().and_then(|d| date_of("reviewed", &d, problems));
     let status = match fm.status.take() {
         None => {
             problems.push((Problem::MissingKey("status".into()), fm.title.span()));
@@ -356,22 +366,7 @@ fn tool(fm: &mut FrontMatter, settings: &KindSettings, problems: &mut Problems) 
             }
         },
     };
-    let category = fm.category.take().map(|c| {
-        let allowed = settings.categories;
-        if !allowed.is_empty() && !allowed.contains(c.get_ref()) {
-            let names: Vec<&str> = allowed.iter().map(String::as_str).collect();
-            problems.push((bad_choice("category", c.get_ref(), &names), c.span()));
-        }
-        c.into_inner()
-    });
-    Some(Tool {
-        url: fm.url.take().and_then(|u| checked_url("url", u, problems)),
-        license: take(&mut fm.license),
-        maintainer: take(&mut fm.maintainer),
-        category,
-        status,
-        reviewed: fm.reviewed.take().and_then(|d| date_of("reviewed", &d, problems)),
-    })
+    Some(Tool { url, license: take(&mut fm.license), maintainer: take(&mut fm.maintainer), category, status, reviewed })
 }
 
 fn take<T>(field: &mut Option<Spanned<T>>) -> Option<T> {

@@ -190,7 +190,8 @@ pub fn json_ld(page: &PageFacts, event: &Event) -> String {
     if let Some(name) = &event.organizer {
         map.insert("organizer".into(), json!({"@type": "Organization", "name": name}));
     }
-    if let Some(url) = &event.register {
+    // A cancelled event takes no registrations, though the link stays in its front matter.
+    if let Some(url) = event.register.as_ref().filter(|_| event.status != EventStatus::Cancelled) {
         map.insert("offers".into(), json!({"@type": "Offer", "url": url}));
     }
     script_safe(&doc.to_string())
@@ -291,7 +292,7 @@ mod tests {
         e.online = Some("https://example.org/live".into());
         e.register = Some("https://example.org/register".into());
         e.organizer = Some("Example Network".into());
-        e.status = EventStatus::Cancelled;
+        e.status = EventStatus::Postponed;
         let page =
             PageFacts { title: "</script><script>alert(1)</script>", description: "", permalink: "https://e.org/x/" };
         let text = json_ld(&page, &e);
@@ -300,7 +301,7 @@ mod tests {
         assert_eq!(v["name"], "</script><script>alert(1)</script>");
         assert_eq!(v["startDate"], "2026-03-03T09:00:00+01:00");
         assert_eq!(v["endDate"], "2026-03-03T17:30:00+01:00");
-        assert_eq!(v["eventStatus"], "https://schema.org/EventCancelled");
+        assert_eq!(v["eventStatus"], "https://schema.org/EventPostponed");
         assert_eq!(v["eventAttendanceMode"], "https://schema.org/MixedEventAttendanceMode");
         assert_eq!(v["location"][0]["@type"], "Place");
         assert_eq!(v["location"][1]["@type"], "VirtualLocation");

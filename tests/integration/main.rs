@@ -5,3 +5,4 @@ mod build;
 mod commonmark;
 mod driver;
 mod errors;
+mod events;
