@@ -471,6 +471,27 @@ mod tests {
         let (_, problems, _) =
             data(Kind::Event, "title = \"W\"\nstart = 2026-03-03T09:00:00Z\nregister = \"javascript:alert(1)\"\n");
         assert!(problems.iter().any(|p| matches!(p, Problem::BadValue { key, .. } if key == "start")));
+        let (_, problems, span) =
+            data(Kind::Event, "title = \"W\"\nstart = 2026-03-03T09:00:00\nregister = \"javascript:alert(1)\"\n");
+        assert!(matches!(&problems[..], [Problem::BadValue { key, .. }] if key == "register"), "{problems:?}");
+        assert_eq!(span, "\"javascript:alert(1)\"");
+    }
+
+    #[test]
+    fn a_date_without_a_time_is_an_all_day_event() {
+        let (d, problems, _) = data(Kind::Event, "title = \"W\"\nstart = 2026-10-06\n");
+        assert!(problems.is_empty());
+        let KindData::Event(e) = d else { panic!("not an event") };
+        assert_eq!(e.start, When::Day(civil::date(2026, 10, 6)));
+        assert_eq!(e.day_after(), Some(civil::date(2026, 10, 7)));
+        let (_, problems, _) = data(Kind::Event, "title = \"W\"\nstart = 2026-10-06\nend = 2026-10-06T10:00:00\n");
+        assert!(matches!(&problems[..], [Problem::BadValue { key, .. }] if key == "end"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_bad_status_does_not_hide_a_bad_category() {
+        let (_, problems, _) = data(Kind::Tool, "title = \"T\"\nstatus = \"aproved\"\ncategory = \"Fun\"\n");
+        assert_eq!(problems.len(), 2, "{problems:?}");
     }
 
     #[test]
