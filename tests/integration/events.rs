@@ -166,6 +166,7 @@ fn events_page_lists_upcoming_soonest_first_then_past_latest_first() {
     assert_eq!(listed(&html, "events-upcoming"), upcoming);
     assert_eq!(listed(&html, "events-past"), ["Summer meetup", "Workshop"]);
     assert!(html.contains("href=\"https://example.org/hub/events.ics\""), "a link to every event as .ics");
+    assert!(html.contains("href=\"/hub/events/kolkata/event.ics\""), "each listed event has its own .ics link");
 
     // An event running today is still upcoming; the day after, it is past.
     let site = built("2026-12-01");
