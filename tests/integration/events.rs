@@ -321,3 +321,15 @@ fn bad_event_and_tool_values_are_errors_at_their_line() {
     }
     assert!(!site.exists("public"));
 }
+
+#[test]
+fn events_in_utc_are_written_in_utc_without_a_vtimezone() {
+    let site = Site::fixture("minimal");
+    site.write("content/launch.md", "+++\ntitle = \"Launch\"\nkind = \"event\"\nstart = 2027-01-05T09:00:00\n+++\n");
+    site.build().expect(0);
+    let ics = site.read("public/launch/event.ics");
+    assert!(ics.contains("\r\nDTSTART:20270105T090000Z\r\n"), "{ics}");
+    assert!(!ics.contains("VTIMEZONE") && !ics.contains("DTEND"), "{ics}");
+    let text = text_of(&site.read("public/launch/index.html"));
+    assert!(text.contains("Tue 5 Jan 2027, 09:00 UTC"), "{text}");
+}
