@@ -92,6 +92,18 @@ impl UrlPath {
         &self.0
     }
 
+    /// `/events/x/event.ics`: a file `name` inside this page's folder.
+    pub fn file(&self, name: &str) -> Self {
+        UrlPath(format!("{}/{name}", self.0.trim_end_matches('/')))
+    }
+
+    /// `/tools/category/evaluation/`: folders below this one.
+    pub fn child<'a>(&self, segments: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut path = UrlPath::from_segments(segments).0;
+        path.replace_range(..1, &self.0);
+        UrlPath(path)
+    }
+
     /// `/explainers/page/2/` for page 2 of `/explainers/`.
     pub fn paginated(&self, n: usize) -> Self {
         if n <= 1 { self.clone() } else { UrlPath(format!("{}page/{n}/", self.0)) }
@@ -183,6 +195,10 @@ mod tests {
         assert_eq!(p.output_file(), PathBuf::from("events/index.html"));
         assert_eq!(UrlPath::root().output_file(), PathBuf::from("index.html"));
         assert_eq!(p.permalink("https://example.org/"), "https://example.org/events/");
+        assert_eq!(p.child(["x"]).file("event.ics").as_str(), "/events/x/event.ics");
+        assert_eq!(p.file("event.ics").output_file(), PathBuf::from("events/event.ics"));
+        assert_eq!(UrlPath::root().file("events.ics").as_str(), "/events.ics");
+        assert_eq!(UrlPath::root().child(["tools", "status"]).as_str(), "/tools/status/");
     }
 
     #[test]

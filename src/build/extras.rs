@@ -1,11 +1,13 @@
-//! The files around the pages: 404, redirects, sitemap, robots.txt, the
-//! highlighting stylesheet, theme static files and assets.
+//! The files around the pages: 404, redirects, calendars, the Atom feed,
+//! sitemap, robots.txt, the highlighting stylesheet, theme static files and
+//! assets.
 
 use std::path::{Path, PathBuf};
 
 use tera::Value;
 
 use crate::config::ThemeSource;
+use crate::content::KindData;
 use crate::error::{Diagnostic, Location};
 use crate::output::Sink;
 use crate::paths::UrlPath;
@@ -37,6 +39,8 @@ pub fn write_all(
             ));
         }
     }
+    files.extend(calendars(links));
+    files.push((PathBuf::from("atom.xml"), super::feed::atom(links).into_bytes()));
     files.push((PathBuf::from("sitemap.xml"), sitemap(links).into_bytes()));
     files.push((PathBuf::from("robots.txt"), robots(links).into_bytes()));
     files.push((PathBuf::from("syntax.css"), crate::markdown::stylesheet().into_bytes()));
@@ -48,6 +52,35 @@ pub fn write_all(
     }
     count += copy_static(links, sink, diags);
     count
+}
+
+/// `event.ics` beside each event page, and `events.ics` with them all (when
+/// there are any), soonest first.
+fn calendars(links: &Links) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut events: Vec<super::calendar::Entry> = links
+        .content
+        .pages
+        .iter()
+        .filter(|p| !p.doc.shadowed)
+        .filter_map(|p| match &p.data {
+            KindData::Event(e) => Some((p, e)),
+            _ => None,
+        })
+        .collect();
+    events.sort_by_key(|(p, e)| (e.start_instant(), p.doc.source.clone()));
+    let mut files: Vec<(PathBuf, Vec<u8>)> = events
+        .iter()
+        .map(|entry| {
+            let text = super::calendar::calendar(links, &entry.0.doc.meta.title, std::slice::from_ref(entry));
+            (entry.0.doc.url.file("event.ics").output_file(), text.into_bytes())
+        })
+        .collect();
+    if !events.is_empty() {
+        let name = format!("{}: events", links.config.title);
+        let all = super::calendar::calendar(links, &name, &events);
+        files.push((UrlPath::root().file("events.ics").output_file(), all.into_bytes()));
+    }
+    files
 }
 
 /// A page that sends readers (and search engines) from an old URL to the new one.
@@ -62,7 +95,7 @@ fn redirect_page(language: &str, to: &str) -> String {
     )
 }
 
-fn xml_escape(s: &str) -> String {
+pub(super) fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -4,7 +4,9 @@
 //! first problem: it renders everything it can, collects every diagnostic,
 //! and the caller decides (from the errors) whether the output is kept.
 
+mod calendar;
 mod extras;
+mod feed;
 mod pages;
 
 use std::path::Path;

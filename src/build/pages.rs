@@ -105,6 +105,7 @@ pub fn render_all(
     let mut diags: Vec<Diagnostic> = page_results.into_iter().chain(section_results).flatten().collect();
     let mut files = content.pages.len() + content.sections.len();
     files += r.tags(&mut diags);
+    files += r.catalog_views(&mut diags);
     files += super::extras::write_all(&r.links, &r.templates, &r.config_value, &r.site, sink, &mut diags);
     super::drop_later((r.page_values, r.site, r.templates, section_values));
     (files, diags)
@@ -232,6 +233,37 @@ impl Render<'_> {
             self.write(&url, &name, &ctx, &mut diags);
         }
         diags
+    }
+
+    /// The catalog narrowed to one category (`/tools/category/NAME/`) or one
+    /// status (`/tools/status/NAME/`), when the theme has `tool-view.html`.
+    fn catalog_views(&self, diags: &mut Vec<Diagnostic>) -> usize {
+        if !self.templates.has("tool-view.html") {
+            return 0;
+        }
+        let views = crate::templates::catalog::views(self.links.content);
+        let results: Vec<Vec<Diagnostic>> = views
+            .par_iter()
+            .map(|view| {
+                let mut diags = Vec::new();
+                let tools: Vec<Value> = view.tools.iter().map(|&i| self.page_values[i].clone()).collect();
+                let path = self.links.path(&view.url);
+                let mut map: HashMap<&str, Value> = HashMap::new();
+                map.insert("kind", Value::from(view.kind));
+                map.insert("name", Value::from(view.name.as_str()));
+                map.insert("slug", Value::from(view.slug.as_str()));
+                map.insert("title", Value::from(view.title.as_str()));
+                map.insert("path", Value::from(path.as_str()));
+                map.insert("permalink", Value::from(self.links.permalink(&view.url)));
+                map.insert("tools", Value::from(tools));
+                let mut ctx = base_context(&self.config_value, &self.site, &path);
+                ctx.insert("view", &map);
+                self.write(&view.url, "tool-view.html", &ctx, &mut diags);
+                diags
+            })
+            .collect();
+        diags.extend(results.into_iter().flatten());
+        views.len()
     }
 
     /// `/tags/` and `/tags/NAME/`, when the theme has templates for them.

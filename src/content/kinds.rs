@@ -129,6 +129,29 @@ impl Event {
         self.instant(self.start)
     }
 
+    /// `when` as a time in the event's zone. A local time that a clock change
+    /// skips is moved forward past the gap, as clocks and calendars do.
+    pub fn zoned(&self, when: When) -> Option<jiff::ZonedDateTime> {
+        let dt = match when {
+            When::Day(d) => d.to_datetime(civil::Time::midnight()),
+            When::At(dt) => dt,
+        };
+        self.timezone.to_zoned_datetime(dt).ok()
+    }
+
+    /// The first day after the event, for calendars' exclusive all-day ends.
+    pub fn day_after(&self) -> Option<civil::Date> {
+        self.last_day().tomorrow().ok()
+    }
+
+    /// The calendar day the event starts on, in its own zone.
+    pub fn start_day(&self) -> civil::Date {
+        match self.start {
+            When::Day(d) => d,
+            When::At(dt) => dt.date(),
+        }
+    }
+
     /// The last calendar day the event runs on, in its own zone.
     pub fn last_day(&self) -> civil::Date {
         match self.end.unwrap_or(self.start) {
@@ -318,6 +341,16 @@ fn when_text(w: When) -> String {
 }
 
 fn tool(fm: &mut FrontMatter, settings: &KindSettings, problems: &mut Problems) -> Option<Tool> {
+    let category = fm.category.take().map(|c| {
+        let allowed = settings.categories;
+        if !allowed.is_empty() && !allowed.contains(c.get_ref()) {
+            let names: Vec<&str> = allowed.iter().map(String::as_str).collect();
+            problems.push((bad_choice("category", c.get_ref(), &names), c.span()));
+        }
+        c.into_inner()
+    });
+    let url = fm.url.take().and_then(|u| checked_url("url", u, problems));
+    let reviewed = fm.reviewed.take().and_then(|d| date_of("reviewed", &d, problems));
     let status = match fm.status.take() {
         None => {
             problems.push((Problem::MissingKey("status".into()), fm.title.span()));
@@ -333,22 +366,7 @@ fn tool(fm: &mut FrontMatter, settings: &KindSettings, problems: &mut Problems) 
             }
         },
     };
-    let category = fm.category.take().map(|c| {
-        let allowed = settings.categories;
-        if !allowed.is_empty() && !allowed.contains(c.get_ref()) {
-            let names: Vec<&str> = allowed.iter().map(String::as_str).collect();
-            problems.push((bad_choice("category", c.get_ref(), &names), c.span()));
-        }
-        c.into_inner()
-    });
-    Some(Tool {
-        url: fm.url.take().and_then(|u| checked_url("url", u, problems)),
-        license: take(&mut fm.license),
-        maintainer: take(&mut fm.maintainer),
-        category,
-        status,
-        reviewed: fm.reviewed.take().and_then(|d| date_of("reviewed", &d, problems)),
-    })
+    Some(Tool { url, license: take(&mut fm.license), maintainer: take(&mut fm.maintainer), category, status, reviewed })
 }
 
 fn take<T>(field: &mut Option<Spanned<T>>) -> Option<T> {
@@ -453,6 +471,27 @@ mod tests {
         let (_, problems, _) =
             data(Kind::Event, "title = \"W\"\nstart = 2026-03-03T09:00:00Z\nregister = \"javascript:alert(1)\"\n");
         assert!(problems.iter().any(|p| matches!(p, Problem::BadValue { key, .. } if key == "start")));
+        let (_, problems, span) =
+            data(Kind::Event, "title = \"W\"\nstart = 2026-03-03T09:00:00\nregister = \"javascript:alert(1)\"\n");
+        assert!(matches!(&problems[..], [Problem::BadValue { key, .. }] if key == "register"), "{problems:?}");
+        assert_eq!(span, "\"javascript:alert(1)\"");
+    }
+
+    #[test]
+    fn a_date_without_a_time_is_an_all_day_event() {
+        let (d, problems, _) = data(Kind::Event, "title = \"W\"\nstart = 2026-10-06\n");
+        assert!(problems.is_empty());
+        let KindData::Event(e) = d else { panic!("not an event") };
+        assert_eq!(e.start, When::Day(civil::date(2026, 10, 6)));
+        assert_eq!(e.day_after(), Some(civil::date(2026, 10, 7)));
+        let (_, problems, _) = data(Kind::Event, "title = \"W\"\nstart = 2026-10-06\nend = 2026-10-06T10:00:00\n");
+        assert!(matches!(&problems[..], [Problem::BadValue { key, .. }] if key == "end"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_bad_status_does_not_hide_a_bad_category() {
+        let (_, problems, _) = data(Kind::Tool, "title = \"T\"\nstatus = \"aproved\"\ncategory = \"Fun\"\n");
+        assert_eq!(problems.len(), 2, "{problems:?}");
     }
 
     #[test]

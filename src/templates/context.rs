@@ -151,6 +151,9 @@ pub struct PageContext<'a> {
     pub register: Option<&'a str>,
     pub organizer: Option<&'a str>,
     pub status: Option<&'static str>,
+    pub when: Option<super::event::WhenContext>,
+    pub calendar: Option<String>,
+    pub json_ld: Option<String>,
     // Tools.
     pub url: Option<&'a str>,
     pub license: Option<&'a str>,
@@ -298,6 +301,14 @@ pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
             ctx.online = e.online.as_deref();
             ctx.register = e.register.as_deref();
             ctx.organizer = e.organizer.as_deref();
+            ctx.when = Some(super::event::when(e));
+            ctx.calendar = Some(links.path(&doc.url.file("event.ics")));
+            let facts = super::event::PageFacts {
+                title: &meta.title,
+                description: &meta.description,
+                permalink: &ctx.permalink,
+            };
+            ctx.json_ld = Some(super::event::json_ld(&facts, e));
             ctx.status = Some(match e.status {
                 EventStatus::Scheduled => "scheduled",
                 EventStatus::Cancelled => "cancelled",

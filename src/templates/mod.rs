@@ -6,7 +6,9 @@
 //! `<kind>-section.html`, else `section.html`. Template errors point at the
 //! template file and line.
 
+pub mod catalog;
 pub mod context;
+pub mod event;
 mod functions;
 pub mod site;
 

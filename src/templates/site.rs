@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::Value;
 
+use super::catalog::{self, CatalogContext, ViewLink};
 use super::context::{Links, subsection};
-use crate::content::{Kind, KindData, ToolStatus};
+use crate::content::{Kind, KindData};
 use crate::paths::{UrlPath, slugify};
 
 #[derive(Serialize)]
@@ -45,6 +46,7 @@ struct Site<'a> {
     upcoming_events: Vec<Value>,
     past_events: Vec<Value>,
     tools: Vec<ToolGroup>,
+    catalog: CatalogContext,
     tags: Vec<TagSummary>,
 }
 
@@ -105,22 +107,19 @@ pub fn site_value(links: &Links, pages: &[Value]) -> Value {
     let (upcoming, mut past): (Vec<_>, Vec<_>) = events.into_iter().partition(|(_, e)| e.last_day() >= links.today);
     past.reverse();
 
-    let mut by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, p) in content.pages.iter().enumerate() {
-        if let KindData::Tool(t) = &p.data {
-            by_category.entry(t.category.clone().unwrap_or_else(|| "Other".into())).or_default().push(i);
+    let tools = catalog::by_category(content)
+        .into_iter()
+        .map(|(category, list)| ToolGroup { category, tools: list.into_iter().map(|i| pages[i].clone()).collect() })
+        .collect();
+    let mut catalog =
+        CatalogContext { path: links.path(&catalog::root(content)), categories: Vec::new(), statuses: Vec::new() };
+    for view in catalog::views(content) {
+        let link = ViewLink { name: view.name, slug: view.slug, path: links.path(&view.url), count: view.tools.len() };
+        match view.kind {
+            "category" => catalog.categories.push(link),
+            _ => catalog.statuses.push(link),
         }
     }
-    let tools = by_category
-        .into_iter()
-        .map(|(category, mut list)| {
-            list.sort_by_key(|&i| {
-                let retired = matches!(&content.pages[i].data, KindData::Tool(t) if t.status == ToolStatus::Retired);
-                (retired, content.pages[i].doc.meta.title.to_lowercase())
-            });
-            ToolGroup { category, tools: list.into_iter().map(|i| pages[i].clone()).collect() }
-        })
-        .collect();
 
     let tags = tags(links)
         .into_iter()
@@ -140,6 +139,7 @@ pub fn site_value(links: &Links, pages: &[Value]) -> Value {
         upcoming_events: upcoming.iter().map(|(i, _)| pages[*i].clone()).collect(),
         past_events: past.iter().map(|(i, _)| pages[*i].clone()).collect(),
         tools,
+        catalog,
         tags,
     };
     Value::from_serializable(&site)

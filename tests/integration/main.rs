@@ -5,4 +5,5 @@ mod build;
 mod commonmark;
 mod driver;
 mod errors;
+mod events;
 mod glossary;
