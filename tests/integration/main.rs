@@ -1,7 +1,9 @@
 //! pamphlet's integration tests: one binary, driving fixture sites under
 //! `tests/sites/` through the real command line.
 
+mod browser;
 mod build;
 mod commonmark;
 mod driver;
 mod errors;
+mod site_checks;
