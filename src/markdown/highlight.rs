@@ -83,11 +83,8 @@ pub fn stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let css = |name: &str| {
         let theme = readable(themes.themes[name].clone());
-        css_for_theme_with_class_style(&theme, CLASS_STYLE).unwrap_or_default().replacen(
-            ".hl-code {",
-            "pre.code, .hl-code {",
-            1,
-        )
+        let css = css_for_theme_with_class_style(&theme, CLASS_STYLE).unwrap_or_default();
+        compact(&css.replacen(".hl-code {", "pre.code, .hl-code {", 1))
     };
     format!(
         "/* Code highlighting for pamphlet sites: light, then dark. Each scheme sits in its\n   own query so that no colour of one leaks into the other. */\n\
@@ -95,6 +92,24 @@ pub fn stylesheet() -> String {
         css(LIGHT_THEME),
         css(DARK_THEME)
     )
+}
+
+/// syntect's CSS without its comments and line breaks: half the size, and
+/// every page that shows code loads it.
+fn compact(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..].find("*/").map_or("", |end| &rest[start + end + 2..]);
+    }
+    out.push_str(rest);
+    let mut lines = String::with_capacity(out.len());
+    for line in out.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        lines.push_str(line);
+        lines.push(if line.ends_with('}') { '\n' } else { ' ' });
+    }
+    lines.replace(" {", "{").replace("{ ", "{").replace("; ", ";").replace(": ", ":")
 }
 
 /// `theme` with every foreground moved, if need be, to [`MIN_CONTRAST`]

@@ -8,6 +8,7 @@
 
 pub mod context;
 mod functions;
+mod related;
 pub mod site;
 
 use std::collections::HashMap;
