@@ -6,4 +6,5 @@ mod build;
 mod commonmark;
 mod driver;
 mod errors;
+mod explainers;
 mod site_checks;
