@@ -77,11 +77,29 @@ pub struct ReadingContext<'a> {
     pub url: &'a str,
 }
 
+/// A related page: for a term, a term it names in `related`; for an
+/// explainer, one of the explainers that share most tags with it.
 #[derive(Serialize)]
-pub struct RelatedTerm {
+pub struct Related {
     pub slug: String,
     pub title: String,
     pub path: String,
+    pub permalink: String,
+    /// A term's short definition; an explainer's description, else its summary.
+    pub summary: String,
+}
+
+impl Related {
+    pub fn new(links: &Links, page: &Page, summary: String) -> Self {
+        let url = &page.doc.url;
+        Related {
+            slug: url.as_str().trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string(),
+            title: page.doc.meta.title.clone(),
+            path: links.path(url),
+            permalink: links.permalink(url),
+            summary,
+        }
+    }
 }
 
 /// A glossary term as other pages list it.
@@ -139,7 +157,7 @@ pub struct PageContext<'a> {
     // Terms.
     pub short: &'a str,
     pub synonyms: &'a [String],
-    pub related: Vec<RelatedTerm>,
+    pub related: Vec<Related>,
     pub definitions: &'a [Definition],
     // Events.
     pub start: Option<String>,
@@ -282,8 +300,11 @@ pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
             ctx.reviewed = e.reviewed.map(date_text);
             ctx.review_due = e.review_due.as_ref().map(|(d, _)| date_text(*d));
             ctx.review_overdue = e.review_due.as_ref().is_some_and(|(d, _)| *d < links.today);
+            let mut changes: Vec<_> = e.changes.iter().collect();
+            changes.sort_by_key(|(d, _)| std::cmp::Reverse(*d));
             ctx.changes =
-                e.changes.iter().map(|(d, n)| ChangeContext { date: date_text(*d), note: n.clone() }).collect();
+                changes.into_iter().map(|(d, n)| ChangeContext { date: date_text(*d), note: n.clone() }).collect();
+            ctx.related = super::related::explainers(links, page);
             ctx.further_reading = e.further_reading.iter().map(|(t, u)| ReadingContext { title: t, url: u }).collect();
         }
         KindData::Term(t) => {
@@ -333,11 +354,12 @@ pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
 }
 
 /// A related term by slug.
-fn related_term(links: &Links, slug: &str) -> Option<RelatedTerm> {
+fn related_term(links: &Links, slug: &str) -> Option<Related> {
     let glossary = &links.content.glossary;
     let term = glossary.by_slug.get(slug)?;
     let p = &links.content.pages[glossary.terms[*term].page];
-    Some(RelatedTerm { slug: slug.to_string(), title: p.doc.meta.title.clone(), path: links.path(&p.doc.url) })
+    let short = if let KindData::Term(t) = &p.data { t.short.clone() } else { String::new() };
+    Some(Related::new(links, p, short))
 }
 
 /// Glossary term number `term`, as a page that uses it lists it.

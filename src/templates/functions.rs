@@ -1,4 +1,4 @@
-//! Filters and functions pamphlet adds to Tera: `date`, `get_url`,
+//! Filters and functions pamphlet adds to Tera: `date`, `bibtex`, `get_url`,
 //! `get_page` and `get_section`.
 
 use std::collections::HashMap;
@@ -18,6 +18,7 @@ pub struct Lookup {
 
 pub fn register_filters(tera: &mut Tera) {
     tera.register_filter("date", date);
+    tera.register_filter("bibtex", bibtex);
 }
 
 /// Where the lookup functions find their data. Templates are compiled before
@@ -84,6 +85,27 @@ fn date(value: &str, kwargs: Kwargs, _: &State) -> Result<String, Error> {
     formatted.map_err(|e| Error::message(format!("date: cannot format `{value}` with `{format}`: {e}")))
 }
 
+/// `{{ page.title | bibtex }}`: text safe inside a BibTeX field in braces.
+/// TeX's special characters are escaped, so a title like "R&D at 5% cost"
+/// reaches a bibliography as written.
+fn bibtex(value: &str, _: Kwargs, _: &State) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' | '}' | '&' | '%' | '$' | '#' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn not_a_date(value: &str) -> Error {
     Error::message(format!("date: `{value}` is not a date like 2026-03-02"))
 }
@@ -112,6 +134,14 @@ mod tests {
         assert_eq!(render("{{ '2026-03-02' | date }}").unwrap(), "2 March 2026");
         assert_eq!(render("{{ '2026-03-02T09:05:00' | date(format='%H:%M') }}").unwrap(), "09:05");
         assert!(render("{{ 'soon' | date }}").is_err());
+    }
+
+    #[test]
+    fn bibtex_filter_escapes_tex_specials() {
+        assert_eq!(
+            render(r"{{ 'R&D: 5% of $x_1 {a} #2 ~ ^ \\' | bibtex }}").unwrap(),
+            r"R\&D: 5\% of \$x\_1 \{a\} \#2 \textasciitilde{} \textasciicircum{} \textbackslash{}"
+        );
     }
 
     #[test]

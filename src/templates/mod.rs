@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod context;
 pub mod event;
 mod functions;
+mod related;
 pub mod site;
 
 use std::collections::HashMap;

@@ -101,3 +101,38 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 pub fn clean(text: &str, site: &Site) -> String {
     text.replace(&site.root.display().to_string(), "SITE")
 }
+
+/// The bundled example site (the repository root), built once per test run.
+pub struct Hub {
+    /// The built site.
+    pub public: PathBuf,
+    /// The loopback port its `base_url` names (`http://127.0.0.1:PORT`), so
+    /// that it can be served as it is.
+    pub port: u16,
+}
+
+impl Hub {
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+/// Builds the example hub into the target folder on first use; later calls
+/// share that build.
+pub fn example_hub() -> &'static Hub {
+    static HUB: std::sync::OnceLock<Hub> = std::sync::OnceLock::new();
+    HUB.get_or_init(|| {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let public = Path::new(env!("CARGO_TARGET_TMPDIR")).join("example-hub");
+        let _ = std::fs::remove_dir_all(&public);
+        let base_url = format!("http://127.0.0.1:{port}");
+        let out = Command::new(env!("CARGO_BIN_EXE_pamphlet"))
+            .args(["build", "--today", "2026-11-28", "--base-url", &base_url, "-o"])
+            .arg(&public)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "the example hub does not build:\n{}", String::from_utf8_lossy(&out.stderr));
+        Hub { public, port }
+    })
+}

@@ -1,9 +1,12 @@
 //! pamphlet's integration tests: one binary, driving fixture sites under
 //! `tests/sites/` through the real command line.
 
+mod browser;
 mod build;
 mod commonmark;
 mod driver;
 mod errors;
 mod events;
 mod glossary;
+mod explainers;
+mod site_checks;
