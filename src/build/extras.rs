@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use tera::Value;
 
 use crate::config::ThemeSource;
@@ -39,17 +40,21 @@ pub fn write_all(
             ));
         }
     }
-    files.extend(calendars(links));
-    files.push((PathBuf::from("atom.xml"), super::feed::atom(links).into_bytes()));
-    files.push((PathBuf::from("sitemap.xml"), sitemap(links).into_bytes()));
+    // Each of these reads the whole site; they are made side by side.
+    let ((ics, atom), (map, css)) = rayon::join(
+        || rayon::join(|| calendars(links), || super::feed::atom(links)),
+        || rayon::join(|| sitemap(links), crate::markdown::stylesheet),
+    );
+    files.extend(ics);
+    files.push((PathBuf::from("atom.xml"), atom.into_bytes()));
+    files.push((PathBuf::from("sitemap.xml"), map.into_bytes()));
     files.push((PathBuf::from("robots.txt"), robots(links).into_bytes()));
-    files.push((PathBuf::from("syntax.css"), crate::markdown::stylesheet().into_bytes()));
-    let mut count = files.len();
-    for (path, bytes) in files {
-        if let Err(p) = sink.write(&path, &bytes) {
-            diags.push(Diagnostic::global(p));
-        }
-    }
+    files.push((PathBuf::from("syntax.css"), css.into_bytes()));
+    let count = files.len();
+    let failed: Vec<Diagnostic> =
+        files.par_iter().filter_map(|(path, bytes)| sink.write(path, bytes).err().map(Diagnostic::global)).collect();
+    diags.extend(failed);
+    let mut count = count;
     count += copy_static(links, sink, diags);
     count
 }

@@ -63,6 +63,7 @@ pub fn load(config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>)
     check_urls(&mut content, &mut diags);
     content.glossary = Glossary::build(&content, &mut diags);
     scan_bodies(config, &mut content, &mut diags);
+    content.related = super::related::related_explainers(&content);
     sort_sections(&mut content);
     (content, diags)
 }

@@ -8,6 +8,7 @@ mod frontmatter;
 mod glossary;
 mod kinds;
 mod load;
+mod related;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ pub use frontmatter::{FrontMatter, Split, split};
 pub use glossary::{Glossary, GlossaryTerm};
 pub use kinds::{Definition, Event, EventStatus, Explainer, Kind, KindData, Term, Tool, ToolStatus, When};
 pub use load::{LoadOptions, load};
+pub use related::{MAX_RELATED, MAX_SHARED};
 
 /// What pages and sections share: a source file, its front matter, its URL.
 #[derive(Debug)]
@@ -124,6 +126,8 @@ pub struct Content {
     pub assets: Vec<Asset>,
     pub by_source: HashMap<String, Target>,
     pub glossary: Glossary,
+    /// For each page, the explainers most related to it (see [`related`]).
+    pub related: Vec<Vec<usize>>,
 }
 
 impl Content {

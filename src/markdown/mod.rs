@@ -13,9 +13,7 @@ mod render;
 mod scan;
 mod words;
 
-use std::ops::Range;
-
-use pulldown_cmark::{CowStr, Event, Options, Parser};
+use pulldown_cmark::{Options, Parser};
 use serde::Serialize;
 
 use crate::config::MarkdownConfig;
@@ -62,29 +60,13 @@ fn standalone(body: &str, config: &MarkdownConfig, options: Options) -> String {
     render::render_with(body, &scan, config, options, &NoPages, &Highlighter::default()).html
 }
 
-/// pulldown-cmark's events for `body`, with runs of text joined into one
-/// event, so that a term split across them ("AI&nbsp;Act") is still found.
-/// Both passes read a page through this, so an event's index means the same
-/// to each.
-pub(crate) fn events(body: &str, options: Options) -> impl Iterator<Item = (Event<'_>, Range<usize>)> {
-    let mut parser = Parser::new_ext(body, options).into_offset_iter().peekable();
-    std::iter::from_fn(move || {
-        let (event, mut range) = parser.next()?;
-        let Event::Text(first) = event else {
-            return Some((event, range));
-        };
-        if !matches!(parser.peek(), Some((Event::Text(_), _))) {
-            return Some((Event::Text(first), range));
-        }
-        let mut joined = first.into_string();
-        while let Some((Event::Text(_), _)) = parser.peek() {
-            if let Some((Event::Text(more), r)) = parser.next() {
-                joined.push_str(&more);
-                range.end = r.end;
-            }
-        }
-        Some((Event::Text(CowStr::from(joined)), range))
-    })
+/// pulldown-cmark's events for `body`, with their byte ranges. Both passes
+/// read a page through this, so an event's index means the same to each.
+pub(crate) fn events(
+    body: &str,
+    options: Options,
+) -> pulldown_cmark::OffsetIter<'_, pulldown_cmark::DefaultBrokenLinkCallback> {
+    Parser::new_ext(body, options).into_offset_iter()
 }
 
 /// One entry of a page's table of contents.

@@ -157,7 +157,6 @@ pub struct PageContext<'a> {
     // Terms.
     pub short: &'a str,
     pub synonyms: &'a [String],
-    pub related: Vec<Related>,
     pub definitions: &'a [Definition],
     // Events.
     pub start: Option<String>,
@@ -243,6 +242,8 @@ pub struct PageOwn<'a> {
     pub terms_used: Vec<TermRef<'a>>,
     /// Terms: the pages and sections that mention or link it, by title.
     pub used_in: Vec<UsedIn<'a>>,
+    /// Explainers: the most related explainers; terms: their `related` terms.
+    pub related: Vec<Related>,
 }
 
 /// Which of [`PageOwn`]'s fields the templates use; the others stay empty.
@@ -262,6 +263,11 @@ pub fn page_own<'a>(links: &Links<'a>, index: usize, fields: OwnFields) -> PageO
         used_in: match fields.used_in {
             true => used_in(links, index),
             false => Vec::new(),
+        },
+        related: match &links.content.pages[index].data {
+            KindData::Explainer(_) => super::related::explainers(links, index),
+            KindData::Term(t) => t.related.iter().filter_map(|(slug, _)| related_term(links, slug)).collect(),
+            _ => Vec::new(),
         },
     }
 }
@@ -304,14 +310,12 @@ pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
             changes.sort_by_key(|(d, _)| std::cmp::Reverse(*d));
             ctx.changes =
                 changes.into_iter().map(|(d, n)| ChangeContext { date: date_text(*d), note: n.clone() }).collect();
-            ctx.related = super::related::explainers(links, page);
             ctx.further_reading = e.further_reading.iter().map(|(t, u)| ReadingContext { title: t, url: u }).collect();
         }
         KindData::Term(t) => {
             ctx.short = &t.short;
             ctx.synonyms = &t.synonyms;
             ctx.definitions = &t.definitions;
-            ctx.related = t.related.iter().filter_map(|(slug, _)| related_term(links, slug)).collect();
         }
         KindData::Event(e) => {
             ctx.start = Some(when_text(e.start));

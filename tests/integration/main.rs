@@ -7,6 +7,6 @@ mod commonmark;
 mod driver;
 mod errors;
 mod events;
-mod glossary;
 mod explainers;
+mod glossary;
 mod site_checks;

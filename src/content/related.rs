@@ -1,0 +1,95 @@
+//! Related explainers: which other explainers a reader of one should see
+//! next. Two explainers are related by the tags and the glossary terms they
+//! share; a tag counts twice as much as a term, since an author chose it.
+//!
+//! Worked out once per build from indexes of tags and terms, so each
+//! explainer only meets those it shares something with. A tag or term that
+//! more than [`MAX_SHARED`] explainers carry says little about any two of
+//! them, and is left out: on a site where every page mentions "AI", that
+//! mention relates nothing.
+
+use std::cmp::Reverse;
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::{Content, KindData};
+
+/// At most this many related explainers per page.
+pub const MAX_RELATED: usize = 4;
+
+/// Tags and terms carried by more explainers than this are not used.
+pub const MAX_SHARED: usize = 200;
+
+const TAG_WEIGHT: usize = 2;
+const TERM_WEIGHT: usize = 1;
+
+/// For each page, the explainers most related to it, best first (empty for
+/// pages that are not explainers). Ties go by title, then source path, so the
+/// same site always gives the same lists.
+pub fn related_explainers(content: &Content) -> Vec<Vec<usize>> {
+    let explainers: Vec<usize> = (0..content.pages.len())
+        .filter(|&i| matches!(content.pages[i].data, KindData::Explainer(_)) && !content.pages[i].doc.shadowed)
+        .collect();
+    let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_term: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &i in &explainers {
+        let doc = &content.pages[i].doc;
+        for tag in &doc.meta.tags {
+            by_tag.entry(tag.as_str()).or_default().push(i);
+        }
+        for &term in &doc.scan.terms {
+            by_term.entry(term).or_default().push(i);
+        }
+    }
+    // Ties go by title, then source: rank every explainer once in that order.
+    let mut order: Vec<(String, &str, usize)> = explainers
+        .iter()
+        .map(|&i| (content.pages[i].doc.meta.title.to_lowercase(), content.pages[i].doc.source.as_str(), i))
+        .collect();
+    order.sort_unstable();
+    let mut rank = vec![0usize; content.pages.len()];
+    let mut by_rank = Vec::with_capacity(order.len());
+    for (r, (_, _, i)) in order.into_iter().enumerate() {
+        rank[i] = r;
+        by_rank.push(i);
+    }
+    let lists: Vec<(usize, Vec<usize>)> = explainers
+        .par_iter()
+        .map(|&i| {
+            let doc = &content.pages[i].doc;
+            // Every explainer met through a shared tag or term, once per thing
+            // shared; sorted, each one's run of entries adds up to its score.
+            let mut met: Vec<(usize, usize)> = Vec::new();
+            let shared = doc
+                .meta
+                .tags
+                .iter()
+                .filter_map(|t| by_tag.get(t.as_str()).map(|l| (l, TAG_WEIGHT)))
+                .chain(doc.scan.terms.iter().filter_map(|t| by_term.get(t).map(|l| (l, TERM_WEIGHT))));
+            for (list, weight) in shared {
+                if list.len() > MAX_SHARED {
+                    continue;
+                }
+                met.extend(list.iter().filter(|&&o| o != i).map(|&o| (o, weight)));
+            }
+            met.sort_unstable();
+            let mut best: Vec<(Reverse<usize>, usize)> = Vec::new();
+            for run in met.chunk_by(|a, b| a.0 == b.0) {
+                best.push((Reverse(run.iter().map(|(_, w)| w).sum()), rank[run[0].0]));
+            }
+            if best.len() > MAX_RELATED {
+                best.select_nth_unstable(MAX_RELATED);
+                best.truncate(MAX_RELATED);
+            }
+            best.sort_unstable();
+            // Collected from a borrow, so the list does not keep `best`'s allocation.
+            (i, best.iter().map(|&(_, r)| by_rank[r]).collect())
+        })
+        .collect();
+    let mut out = vec![Vec::new(); content.pages.len()];
+    for (i, list) in lists {
+        out[i] = list;
+    }
+    out
+}
