@@ -149,3 +149,18 @@ fn glossary_problems_are_reported_with_both_files() {
         assert!(err.contains(part), "missing {part:?} in\n{err}");
     }
 }
+
+#[test]
+fn tooltips_work_by_mouse_keyboard_and_escape_in_a_browser() {
+    let site = Site::fixture("glossary");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base_url = format!("http://127.0.0.1:{port}");
+    site.run(&["build", "--today", "2026-11-28", "--base-url", &base_url]).expect(0);
+    let public = site.root.join("public").display().to_string();
+    let port = port.to_string();
+    let out = crate::browser::node(
+        "tooltips.mjs",
+        &["--dir", &public, "--port", &port, "--page", "/notes/edge-cases/", "--glossary", "/glossary/"],
+    );
+    assert!(out.contains("all tooltip and filter checks passed"), "{out}");
+}
