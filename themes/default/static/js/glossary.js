@@ -9,12 +9,17 @@
   "use strict";
 
   // ----- Term tooltips -----
+  // Keeps an open definition inside the window: shifted left when it would
+  // run off the right edge, never past the left one.
   function place(gloss) {
     var tip = gloss.querySelector(".gloss-tip");
     if (!tip) return;
-    tip.classList.remove("gloss-tip-left");
+    tip.style.left = "";
     var box = tip.getBoundingClientRect();
-    if (box.right > document.documentElement.clientWidth - 8) tip.classList.add("gloss-tip-left");
+    var width = document.documentElement.clientWidth;
+    var shift = Math.min(0, width - 8 - box.right);
+    shift = Math.max(shift, 8 - box.left);
+    if (shift) tip.style.left = shift + "px";
   }
 
   function open(event) {
