@@ -56,36 +56,43 @@ pub fn related_explainers(content: &Content) -> Vec<Vec<usize>> {
     }
     let lists: Vec<(usize, Vec<usize>)> = explainers
         .par_iter()
-        .map(|&i| {
-            let doc = &content.pages[i].doc;
-            // Every explainer met through a shared tag or term, once per thing
-            // shared; sorted, each one's run of entries adds up to its score.
-            let mut met: Vec<(usize, usize)> = Vec::new();
-            let shared = doc
-                .meta
-                .tags
-                .iter()
-                .filter_map(|t| by_tag.get(t.as_str()).map(|l| (l, TAG_WEIGHT)))
-                .chain(doc.scan.terms.iter().filter_map(|t| by_term.get(t).map(|l| (l, TERM_WEIGHT))));
-            for (list, weight) in shared {
-                if list.len() > MAX_SHARED {
-                    continue;
+        // Each worker keeps a score per page and the pages it touched, so
+        // scoring an explainer costs what it shares, not the site's size.
+        .map_init(
+            || (vec![0usize; content.pages.len()], Vec::new()),
+            |(scores, touched), &i| {
+                let doc = &content.pages[i].doc;
+                let shared = doc
+                    .meta
+                    .tags
+                    .iter()
+                    .filter_map(|t| by_tag.get(t.as_str()).map(|l| (l, TAG_WEIGHT)))
+                    .chain(doc.scan.terms.iter().filter_map(|t| by_term.get(t).map(|l| (l, TERM_WEIGHT))));
+                for (list, weight) in shared {
+                    if list.len() > MAX_SHARED {
+                        continue;
+                    }
+                    for &other in list.iter().filter(|&&o| o != i) {
+                        if scores[other] == 0 {
+                            touched.push(other);
+                        }
+                        scores[other] += weight;
+                    }
                 }
-                met.extend(list.iter().filter(|&&o| o != i).map(|&o| (o, weight)));
-            }
-            met.sort_unstable();
-            let mut best: Vec<(Reverse<usize>, usize)> = Vec::new();
-            for run in met.chunk_by(|a, b| a.0 == b.0) {
-                best.push((Reverse(run.iter().map(|(_, w)| w).sum()), rank[run[0].0]));
-            }
-            if best.len() > MAX_RELATED {
-                best.select_nth_unstable(MAX_RELATED);
-                best.truncate(MAX_RELATED);
-            }
-            best.sort_unstable();
-            // Collected from a borrow, so the list does not keep `best`'s allocation.
-            (i, best.iter().map(|&(_, r)| by_rank[r]).collect())
-        })
+                let mut best: Vec<(Reverse<usize>, usize)> =
+                    touched.iter().map(|&p| (Reverse(scores[p]), rank[p])).collect();
+                for p in touched.drain(..) {
+                    scores[p] = 0;
+                }
+                if best.len() > MAX_RELATED {
+                    best.select_nth_unstable(MAX_RELATED);
+                    best.truncate(MAX_RELATED);
+                }
+                best.sort_unstable();
+                // Collected from a borrow, so the list does not keep `best`'s allocation.
+                (i, best.iter().map(|&(_, r)| by_rank[r]).collect())
+            },
+        )
         .collect();
     let mut out = vec![Vec::new(); content.pages.len()];
     for (i, list) in lists {
