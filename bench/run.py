@@ -102,6 +102,37 @@ def ensure_site(gen, fmt, pages, regenerate):
     return site
 
 
+def without_terms(site):
+    """A copy of a generated pamphlet site whose glossary terms are plain pages.
+
+    Same files, same bodies, same page count; only the glossary section's kind
+    changes (and the term-only keys go), so pamphlet finds no terms to link,
+    list or check. Timing both shows what the glossary costs."""
+    out = site + "-no-terms"
+    marker = out + ".marker.json"
+    want = {"from": site, "site_marker": open(site + ".marker.json").read()}
+    try:
+        with open(marker) as f:
+            if json.load(f) == want and os.path.isdir(out):
+                return out
+    except (OSError, ValueError):
+        pass
+    rm_rf(out)
+    shutil.copytree(site, out)
+    gloss = os.path.join(out, "content", "glossary")
+    for name in os.listdir(gloss):
+        path = os.path.join(gloss, name)
+        with open(path) as f:
+            lines = f.read().split("\n")
+        lines = ['kind = "page"' if l == 'kind = "term"' else l for l in lines
+                 if not (l.startswith("short = ") or l.startswith("synonyms = ") or l.startswith("related = "))]
+        with open(path, "w") as f:
+            f.write("\n".join(lines))
+    with open(marker, "w") as f:
+        json.dump(want, f)
+    return out
+
+
 # ---------------------------------------------------------------- running
 
 def rm_rf(path):
@@ -162,7 +193,7 @@ class Tool:
         self.name, self.exe, self.site, self.out, self.env = name, exe, site, out, env
 
     def command(self):
-        if self.name in ("pamphlet", "baseline"):
+        if self.name in ("pamphlet", "baseline", "no-terms"):
             return [self.exe, "build", "--root", self.site, "-o", self.out]
         return [self.exe, "--source", self.site, "--destination", self.out, "--quiet",
                 "--noBuildLock", "--cacheDir", HUGO_CACHE]
@@ -259,6 +290,9 @@ def main():
     ap.add_argument("--pamphlet", default=os.path.join(REPO_ROOT, "target", "release", "pamphlet"),
                     help="pamphlet binary (default: target/release/pamphlet in the repo root)")
     ap.add_argument("--hugo", default="hugo", help="hugo binary (default: hugo on PATH)")
+    ap.add_argument("--glossary-ab", action="store_true",
+                    help="also time pamphlet on the same site with its glossary terms turned into plain pages, "
+                         "to show what the glossary costs")
     ap.add_argument("--baseline", metavar="PATH",
                     help="a second pamphlet binary (say, an older commit's) timed in the same rounds "
                          "on the same site, to show what a change costs")
@@ -326,6 +360,9 @@ def main():
         if pamphlet:
             site = ensure_site(a.gen_site, "pamphlet", pages, a.regenerate)
             tools.append(Tool("pamphlet", pamphlet, site, os.path.join(OUTS, f"pamphlet-{pages}"), env))
+            if a.glossary_ab:
+                tools.append(Tool("no-terms", pamphlet, without_terms(site),
+                                  os.path.join(OUTS, f"no-terms-{pages}"), env))
             if a.baseline:
                 tools.append(Tool("baseline", os.path.abspath(a.baseline), site,
                                   os.path.join(OUTS, f"baseline-{pages}"), env))
@@ -340,6 +377,12 @@ def main():
             summary["ratio_pamphlet_over_hugo"] = {
                 "median_time": p["median_s"] / h["median_s"],
                 "median_maxrss": p["median_maxrss_mib"] / h["median_maxrss_mib"],
+            }
+        if "no-terms" in summary:
+            p, b = summary["pamphlet"], summary["no-terms"]
+            summary["ratio_pamphlet_over_no_terms"] = {
+                "median_time": p["median_s"] / b["median_s"],
+                "median_maxrss": p["median_maxrss_mib"] / b["median_maxrss_mib"],
             }
         if "baseline" in summary:
             p, b = summary["pamphlet"], summary["baseline"]
@@ -367,7 +410,7 @@ def main():
     print(hdr)
     print("-" * len(hdr))
     for pages, summary, outputs in summaries:
-        for name in ("pamphlet", "baseline", "hugo"):
+        for name in ("pamphlet", "no-terms", "baseline", "hugo"):
             if name not in summary:
                 continue
             s, o = summary[name], outputs[name]
@@ -379,6 +422,10 @@ def main():
             r = summary["ratio_pamphlet_over_hugo"]
             print(f"{pages:>7}  pamphlet/hugo: median time x{r['median_time']:.2f}, "
                   f"median peak RSS x{r['median_maxrss']:.2f}")
+        if "ratio_pamphlet_over_no_terms" in summary:
+            r = summary["ratio_pamphlet_over_no_terms"]
+            print(f"{pages:>7}  glossary cost (pamphlet/no-terms): median time x{r['median_time']:.3f}, "
+                  f"median peak RSS x{r['median_maxrss']:.3f}")
         if "ratio_pamphlet_over_baseline" in summary:
             r = summary["ratio_pamphlet_over_baseline"]
             print(f"{pages:>7}  pamphlet/baseline: median time x{r['median_time']:.3f}, "
