@@ -102,6 +102,10 @@ def ensure_site(gen, fmt, pages, regenerate):
     return site
 
 
+# Set by --keep-previous: pamphlet replaces its previous output, timed.
+KEEP_PREVIOUS = False
+
+
 def without_terms(site):
     """A copy of a generated pamphlet site whose glossary terms are plain pages.
 
@@ -199,12 +203,19 @@ class Tool:
                 "--noBuildLock", "--cacheDir", HUGO_CACHE]
 
     def prepare(self):
-        # Start every Hugo run from an empty destination, cache and resource dir
-        # so each run is a full, cold build (not timed). pamphlet replaces its own
-        # output atomically, so its previous output is left for it to swap out.
+        # Every tool starts each run from an empty destination (not timed), so
+        # all of them do the same work: write the whole site. For Hugo that
+        # also means an empty cache and resource dir, so each run is a full,
+        # cold build. (pamphlet would otherwise also pay for deleting its
+        # previous output after swapping the new one in; `--keep-previous`
+        # times that too.)
+        dirs = [self.out]
         if self.name == "hugo":
-            for d in (self.out, HUGO_CACHE, HUGO_RESOURCES):
-                rm_rf(d)
+            dirs += [HUGO_CACHE, HUGO_RESOURCES]
+        elif KEEP_PREVIOUS:
+            dirs = []
+        for d in dirs:
+            rm_rf(d)
 
     def run(self):
         self.prepare()
@@ -302,7 +313,11 @@ def main():
     ap.add_argument("--keep", action="store_true",
                     help=f"keep build outputs in {OUTS} (generated sites are always kept for reuse)")
     ap.add_argument("--json", metavar="FILE", help="write all raw numbers to FILE")
+    ap.add_argument("--keep-previous", action="store_true",
+                    help="leave pamphlet's previous output in place, so each run also swaps it out and deletes it")
     a = ap.parse_args()
+    global KEEP_PREVIOUS
+    KEEP_PREVIOUS = a.keep_previous
     if a.runs < 1:
         ap.error("--runs must be at least 1")
 

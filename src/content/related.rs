@@ -32,14 +32,14 @@ pub fn related_explainers(content: &Content) -> Vec<Vec<usize>> {
         .filter(|&i| matches!(content.pages[i].data, KindData::Explainer(_)) && !content.pages[i].doc.shadowed)
         .collect();
     let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_term: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_term: Vec<Vec<usize>> = vec![Vec::new(); content.glossary.terms.len()];
     for &i in &explainers {
         let doc = &content.pages[i].doc;
         for tag in &doc.meta.tags {
             by_tag.entry(tag.as_str()).or_default().push(i);
         }
         for &term in &doc.scan.terms {
-            by_term.entry(term).or_default().push(i);
+            by_term[term].push(i);
         }
     }
     // Ties go by title, then source: rank every explainer once in that order.
@@ -67,7 +67,7 @@ pub fn related_explainers(content: &Content) -> Vec<Vec<usize>> {
                     .tags
                     .iter()
                     .filter_map(|t| by_tag.get(t.as_str()).map(|l| (l, TAG_WEIGHT)))
-                    .chain(doc.scan.terms.iter().filter_map(|t| by_term.get(t).map(|l| (l, TERM_WEIGHT))));
+                    .chain(doc.scan.terms.iter().filter_map(|&t| by_term.get(t).map(|l| (l, TERM_WEIGHT))));
                 for (list, weight) in shared {
                     if list.len() > MAX_SHARED {
                         continue;

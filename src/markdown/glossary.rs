@@ -1,28 +1,24 @@
 //! Finding glossary terms in running text.
 //!
 //! Every name of every term (titles, synonyms and their simple plurals) is
-//! filed under its first word. The text is read once, word by word, hashing
-//! each word as it goes (with the word count, see [`Reader`]); only a word
-//! that begins some name is looked up, and the names filed under it are
-//! compared with the text there, longest first. A site's 2,000 terms cost
-//! little more than its 20: most words begin no name, and a bit set of first
-//! words small enough to stay in the processor's cache says so at once.
+//! filed in a trie of words: a name is the path of its words' hashes from the
+//! root. The text is read once, word by word (with the word count, see
+//! [`Reader`]); a word that begins some name is followed down the trie as far
+//! as the text's next words allow, and the longest name found there that is
+//! written in the text as a whole word wins ("open-source model" over
+//! "model"). Most words begin no name, and a table of the first bytes and
+//! lengths of first words, small enough to stay in the processor's cache,
+//! says so before the word is even hashed.
 //!
-//! When many names share a first word ("model card", "model weights", "model
-//! evaluation" …), an Aho–Corasick automaton of all names (a DFA from the
-//! `aho-corasick` crate) finds the longest one there with one anchored search.
-//!
-//! Matches are whole words; where names overlap the longest wins
-//! ("open-source model" over "model"). Searching every byte of every page
-//! with the automaton alone was slower, on the text of a 10,000-page site,
-//! than this takes to find the names and count the words.
+//! So a site's 2,000 terms cost little more than its 20. On the text of a
+//! 10,000-page site this took less time than the `aho-corasick` crate's DFA
+//! took over the same text, whose every match would still need checking for
+//! whole words.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
-
-use super::words::{Reader, first_word_hash};
+use super::words::{Reader, hash, lead_byte, name_words};
 
 /// A name found in text: bytes `start..end` name term number `term`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,16 +49,22 @@ impl Name {
     }
 }
 
+/// A node of the trie: the names whose last word ends here, and where each
+/// next word leads.
+#[derive(Default)]
+struct Node {
+    names: Vec<usize>,
+    next: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+}
+
 /// Every name of every term, ready to search text with.
 pub struct Matcher {
     names: Vec<Name>,
-    /// All names, for first words that begin many ([`FEW_NAMES`]).
-    automaton: AhoCorasick,
-    /// Names by the hash of their first word, longest first.
-    by_first_word: HashMap<u64, Vec<usize>, BuildHasherDefault<Prehashed>>,
-    /// The same first words as a bit set over their hashes: a word whose
-    /// bit is clear begins no name.
-    first_words: Vec<u64>,
+    /// The trie; node 0 is the root, whose words begin names.
+    nodes: Vec<Node>,
+    /// For each first byte of a first word, a bit per length (31 for any
+    /// longer): a word whose bit is clear begins no name.
+    leads: [u32; 256],
 }
 
 impl std::fmt::Debug for Matcher {
@@ -76,42 +78,40 @@ impl Matcher {
     /// A name must start with a letter or digit to be found in text.
     /// Returns `None` when there is nothing to look for.
     pub fn new(names: &[Vec<String>]) -> Option<Matcher> {
-        let mut all: Vec<Name> = Vec::new();
-        let mut by_first_word: HashMap<u64, Vec<usize>, BuildHasherDefault<Prehashed>> = HashMap::default();
-        let mut first_words = vec![0u64; FIRST_WORD_BITS / 64];
+        let mut matcher = Matcher { names: Vec::new(), nodes: vec![Node::default()], leads: [0; 256] };
         let mut seen = std::collections::HashSet::new();
         for (term, list) in names.iter().enumerate() {
             for name in list {
                 let name = name.trim();
                 for form in std::iter::once(name.to_string()).chain(plural(name)) {
-                    let Some(hash) = first_word_hash(&form) else { continue };
+                    let Some(words) = name_words(&form) else { continue };
                     // A name two terms share is reported elsewhere; the first keeps it.
                     if !seen.insert(form.to_lowercase()) {
                         continue;
                     }
+                    let (first_start, first_end, _) = words[0];
+                    let first = &form[first_start..first_end];
+                    matcher.leads[lead_byte(first) as usize] |= length_bit(first.len());
+                    let mut node = 0;
+                    for &(_, _, word) in &words {
+                        node = match matcher.nodes[node].next.get(&word) {
+                            Some(&n) => n,
+                            None => {
+                                matcher.nodes.push(Node::default());
+                                let n = matcher.nodes.len() - 1;
+                                matcher.nodes[node].next.insert(word, n);
+                                n
+                            }
+                        };
+                    }
+                    matcher.nodes[node].names.push(matcher.names.len());
                     let exact = is_abbreviation(name).then(|| form.as_bytes().into());
                     let folded = form.to_ascii_lowercase().into_bytes().into_boxed_slice();
-                    let bit = first_word_bit(hash);
-                    first_words[bit / 64] |= 1 << (bit % 64);
-                    by_first_word.entry(hash).or_default().push(all.len());
-                    all.push(Name { term, folded, exact });
+                    matcher.names.push(Name { term, folded, exact });
                 }
             }
         }
-        if all.is_empty() {
-            return None;
-        }
-        for filed in by_first_word.values_mut() {
-            filed.sort_by_key(|&n| std::cmp::Reverse(all[n].folded.len()));
-        }
-        let automaton = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .start_kind(StartKind::Anchored)
-            .build(all.iter().map(|n| &n.folded[..]))
-            .ok()?;
-        Some(Matcher { names: all, automaton, by_first_word, first_words })
+        (!matcher.names.is_empty()).then_some(matcher)
     }
 
     /// The whole-word mentions in `text`, left to right, never overlapping;
@@ -128,13 +128,13 @@ impl Matcher {
     pub fn find_into(&self, text: &str, found: &mut Vec<TermMatch>) -> usize {
         found.clear();
         let mut reader = Reader::new(text);
-        while let Some((start, _, hash)) = reader.next_word() {
-            let bit = first_word_bit(hash);
-            if self.first_words[bit / 64] & (1 << (bit % 64)) == 0 {
+        while let Some((start, end)) = reader.next_word() {
+            let word = &text[start..end];
+            if self.leads[lead_byte(word) as usize] & length_bit(word.len()) == 0 {
                 continue;
             }
-            let Some(filed) = self.by_first_word.get(&hash) else { continue };
-            if let Some(name) = self.longest_at(text, start, filed) {
+            let Some(&node) = self.nodes[0].next.get(&hash(word)) else { continue };
+            if let Some(name) = self.longest_at(text, start, end, node) {
                 let end = start + name.folded.len();
                 found.push(TermMatch { start, end, term: name.term });
                 reader.skip_to(end);
@@ -143,36 +143,33 @@ impl Matcher {
         reader.finish()
     }
 
-    /// The longest of the names `filed` under the word at `start` that is
-    /// written there as a whole word.
-    fn longest_at(&self, text: &str, start: usize, filed: &[usize]) -> Option<&Name> {
-        let fits = |name: &Name| {
+    /// The longest name written as a whole word at `start`, whose first word
+    /// (ending at `first_end`) led to trie node `node`.
+    fn longest_at(&self, text: &str, start: usize, first_end: usize, mut node: usize) -> Option<&Name> {
+        let fits = |name: &&Name| {
             let end = start + name.folded.len();
             name.starts(&text.as_bytes()[start..]) && text.is_char_boundary(end) && is_boundary(text, start, end)
         };
-        if filed.len() > FEW_NAMES {
-            let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-            let name = &self.names[self.automaton.find(input)?.pattern().as_usize()];
-            // The automaton's longest may not end a word, or be in the wrong
-            // case; then a shorter name may still fit.
-            if fits(name) {
-                return Some(name);
+        let mut best = None;
+        let mut ahead = Reader::at(text, first_end);
+        loop {
+            let here = &self.nodes[node];
+            if let Some(name) = here.names.iter().map(|&n| &self.names[n]).find(fits) {
+                best = Some(name);
             }
+            if here.next.is_empty() {
+                break;
+            }
+            let Some((s, e)) = ahead.next_word() else { break };
+            let Some(&n) = here.next.get(&hash(&text[s..e])) else { break };
+            node = n;
         }
-        filed.iter().map(|&n| &self.names[n]).find(|name| fits(name))
+        best
     }
 }
 
-/// Up to this many names under one first word are compared with the text
-/// one by one; more go to the automaton.
-const FEW_NAMES: usize = 4;
-
-/// Bits in [`Matcher::first_words`]: 8 KiB. With 2,000 terms about one word
-/// in twelve that begins no name gets past it, to fail at the lookup.
-const FIRST_WORD_BITS: usize = 1 << 16;
-
-fn first_word_bit(hash: u64) -> usize {
-    (hash >> 48) as usize
+fn length_bit(len: usize) -> u32 {
+    1 << len.min(31)
 }
 
 /// A hasher for keys that are hashes already.

@@ -124,7 +124,7 @@ struct State<'a> {
     /// Tooltips written so far, for their ids.
     tips: usize,
     /// Terms whose tooltip id (`tip-slug`) the page already has.
-    tipped: Vec<bool>,
+    tipped: Vec<usize>,
     /// For each link being written: the tooltip to close it with, if it names a term.
     open_links: Vec<Option<Tip<'a>>>,
     out: Vec<Event<'a>>,
@@ -239,10 +239,10 @@ impl<'a> State<'a> {
     /// HTML; later ones, or ones to elsewhere, in pieces with their own ids.
     fn open_term_link(&mut self, term: usize, href: Option<CowStr<'a>>) -> Option<Tip<'a>> {
         let html = self.links.term(term)?;
-        if self.tipped.len() <= term {
-            self.tipped.resize(term + 1, false);
+        let first = !self.tipped.contains(&term);
+        if first {
+            self.tipped.push(term);
         }
-        let first = !std::mem::replace(&mut self.tipped[term], true);
         if first && href.is_none() {
             self.out.push(Event::InlineHtml(CowStr::Borrowed(&html.open)));
             return Some(Tip::Ready(&html.close));

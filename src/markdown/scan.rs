@@ -170,29 +170,30 @@ pub fn scan(body: &str, options: pulldown_cmark::Options, terms: Option<&TermSca
 /// Glossary bookkeeping for one page's scan.
 struct Terms<'s, 'g> {
     scan: &'s TermScan<'g>,
-    /// Terms already linked on this page, explicitly or automatically.
-    linked: Vec<bool>,
-    used: Vec<bool>,
+    /// Terms already linked on this page, explicitly or automatically. A
+    /// page names a few dozen terms at most, so a list beats a table the
+    /// size of the glossary.
+    linked: Vec<usize>,
     /// The matcher's buffer, reused for every text of the page.
     found: Vec<TermMatch>,
 }
 
 impl<'s, 'g> Terms<'s, 'g> {
     fn new(scan: &'s TermScan<'g>) -> Self {
-        Terms { scan, linked: Vec::new(), used: Vec::new(), found: Vec::new() }
+        Terms { scan, linked: Vec::new(), found: Vec::new() }
     }
 
-    fn flag(list: &mut Vec<bool>, term: usize) -> bool {
-        if list.len() <= term {
-            list.resize(term + 1, false);
+    /// Adds `term` to `list`; whether it was there already.
+    fn flag(list: &mut Vec<usize>, term: usize) -> bool {
+        let had = list.contains(&term);
+        if !had {
+            list.push(term);
         }
-        std::mem::replace(&mut list[term], true)
+        had
     }
 
     fn use_term(&mut self, term: usize, out: &mut Scan) {
-        if !Self::flag(&mut self.used, term) {
-            out.terms.push(term);
-        }
+        Self::flag(&mut out.terms, term);
     }
 
     /// An `@/` link the author wrote: if it names a term, the term is used and linked.

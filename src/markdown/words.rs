@@ -42,9 +42,14 @@ impl<'t> Reader<'t> {
         Reader { text, at: 0, words: 0, counted: false }
     }
 
-    /// The next term word: its start, its end, and a hash of its bytes with
-    /// ASCII letters in lower case.
-    pub fn next_word(&mut self) -> Option<(usize, usize, u64)> {
+    /// A reader that starts at byte `at` (a character boundary), for looking
+    /// ahead; its word count starts from nothing.
+    pub fn at(text: &'t str, at: usize) -> Self {
+        Reader { text, at, words: 0, counted: true }
+    }
+
+    /// The next term word: its start and end.
+    pub fn next_word(&mut self) -> Option<(usize, usize)> {
         // Locals, not fields, in the loops: this runs on every byte of every page.
         let text = self.text;
         let bytes = text.as_bytes();
@@ -75,19 +80,16 @@ impl<'t> Reader<'t> {
                 at += c.len_utf8();
             }
         };
-        let mut hash = 0u64;
         let mut words = self.words;
         while let Some(&b) = bytes.get(at) {
             if b < 0x80 {
-                let folded = CLASS[b as usize];
-                if folded <= SPACE {
+                if CLASS[b as usize] <= SPACE {
                     break;
                 }
                 if !counted && b.is_ascii_alphanumeric() {
                     words += 1;
                     counted = true;
                 }
-                hash = mix(hash, folded);
                 at += 1;
             } else {
                 let Some(c) = text[at..].chars().next().filter(|c| c.is_alphanumeric()) else { break };
@@ -95,16 +97,13 @@ impl<'t> Reader<'t> {
                     words += 1;
                     counted = true;
                 }
-                for &b in &bytes[at..at + c.len_utf8()] {
-                    hash = mix(hash, b);
-                }
                 at += c.len_utf8();
             }
         }
         self.at = at;
         self.counted = counted;
         self.words = words;
-        Some((start, at, finish(hash)))
+        Some((start, at))
     }
 
     /// Moves on to byte `end`, counting the words on the way.
@@ -130,11 +129,34 @@ impl<'t> Reader<'t> {
     }
 }
 
-/// Hashes a term's first word as [`Reader::next_word`] would; `None` when
-/// the name does not start with a word character.
-pub fn first_word_hash(name: &str) -> Option<u64> {
-    let (start, _, hash) = Reader::new(name).next_word()?;
-    (start == 0).then_some(hash)
+/// A hash of a term word (as [`Reader::next_word`] finds them), with ASCII
+/// letters in lower case, so that "Model" and "MODEL" hash alike.
+pub fn hash(word: &str) -> u64 {
+    let mut hash = 0u64;
+    for &b in word.as_bytes() {
+        hash = mix(hash, if b < 0x80 { CLASS[b as usize] } else { b });
+    }
+    finish(hash)
+}
+
+/// A term word's first byte as [`hash`] sees it.
+pub fn lead_byte(word: &str) -> u8 {
+    match word.as_bytes().first() {
+        Some(&b) if b < 0x80 => CLASS[b as usize],
+        Some(&b) => b,
+        None => 0,
+    }
+}
+
+/// The words of a name, each with its hash; `None` when the name does not
+/// start with a word character (it could not be found in text).
+pub fn name_words(name: &str) -> Option<Vec<(usize, usize, u64)>> {
+    let mut reader = Reader::new(name);
+    let mut words = Vec::new();
+    while let Some((start, end)) = reader.next_word() {
+        words.push((start, end, hash(&name[start..end])));
+    }
+    (words.first()?.0 == 0).then_some(words)
 }
 
 /// Words for the word count: runs between spaces with a letter or digit.
@@ -194,11 +216,14 @@ mod tests {
 
     #[test]
     fn term_words_hash_the_same_in_any_ascii_case() {
-        let mut r = Reader::new("The AI-Act, the ai-act’s …");
-        let words: Vec<_> = std::iter::from_fn(|| r.next_word()).collect();
-        assert_eq!(words.len(), 5);
-        assert_eq!(words[1].2, words[3].2);
-        assert_eq!(first_word_hash("ai-act model"), Some(words[1].2));
-        assert_eq!(first_word_hash("“quoted”"), None);
+        let text = "The AI-Act, the ai-act’s …";
+        let mut r = Reader::new(text);
+        let words: Vec<_> = std::iter::from_fn(|| r.next_word()).map(|(s, e)| &text[s..e]).collect();
+        assert_eq!(words, ["The", "AI-Act", "the", "ai-act", "s"]);
+        assert_eq!(hash(words[1]), hash(words[3]));
+        assert_ne!(hash(words[0]), hash(words[1]));
+        let name = name_words("AI-Act model").unwrap();
+        assert_eq!(name.iter().map(|w| w.2).collect::<Vec<_>>(), [hash("ai-act"), hash("MODEL")]);
+        assert_eq!(name_words("“quoted”"), None);
     }
 }
