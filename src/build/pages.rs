@@ -33,7 +33,8 @@ impl LinkResolver for Resolver<'_> {
     }
 }
 
-/// Each glossary term's permalink and short definition, for term links.
+/// Each glossary term's links, ready to write: to its path (shorter than its
+/// permalink, and the same page), with its short definition.
 fn term_tips(links: &Links) -> Vec<TermHtml> {
     let content = links.content;
     let short = |page: &Page| match &page.data {
@@ -46,7 +47,7 @@ fn term_tips(links: &Links) -> Vec<TermHtml> {
         .iter()
         .map(|t| {
             let page = &content.pages[t.page];
-            TermHtml::new(&links.permalink(&page.doc.url), &short(page), &t.slug)
+            TermHtml::new(&links.path(&page.doc.url), &short(page), &t.slug)
         })
         .collect()
 }

@@ -53,11 +53,14 @@ impl TermHtml {
     }
 }
 
-const OPEN_A: &str = "<span class=\"gloss\"><a class=\"gloss-term\" href=\"";
+// A term link and its tooltip, as small as they can be: a site may carry
+// hundreds of thousands. The tooltip follows its link, so CSS can show it on
+// the link's hover and focus (`.gloss:hover + .tip`).
+const OPEN_A: &str = "<a class=\"gloss\" href=\"";
 const DESCRIBED_BY: &str = "\" aria-describedby=\"";
-const CLOSE_A: &str = "</a><span class=\"gloss-tip\" id=\"";
+const CLOSE_A: &str = "</a><span class=\"tip\" id=\"";
 const TOOLTIP: &str = "\" role=\"tooltip\">";
-const CLOSE_TIP: &str = "</span></span>";
+const CLOSE_TIP: &str = "</span>";
 
 /// A page body as HTML, with anything worth a warning.
 #[derive(Debug, Default)]

@@ -29,7 +29,7 @@ try {
   const page = await context.newPage();
   await page.goto(server.url + pagePath, { waitUntil: 'load' });
 
-  const link = page.locator('.gloss-term').first();
+  const link = page.locator('a.gloss').first();
   const tipId = await link.getAttribute('aria-describedby');
   const tip = page.locator(`[id="${tipId}"]`);
   check((await tip.getAttribute('role')) === 'tooltip', 'the tooltip has role=tooltip');
@@ -71,7 +71,7 @@ try {
   check(await tipAgain.isVisible(), 'focusing the term again shows its definition again');
   const href = await page.evaluate(() => document.activeElement?.getAttribute('href'));
   const opened = await Promise.all([
-    page.waitForURL(href, { timeout: 5000 }).then(() => true, () => false),
+    page.waitForURL(new URL(href, server.url).href, { timeout: 5000 }).then(() => true, () => false),
     page.keyboard.press('Enter'),
   ]);
   check(opened[0], 'Enter on the term link opens the term page');
@@ -80,7 +80,7 @@ try {
   const plain = await browser.newContext({ javaScriptEnabled: false });
   const noJs = await plain.newPage();
   await noJs.goto(server.url + pagePath, { waitUntil: 'load' });
-  const noJsLink = noJs.locator('.gloss-term').first();
+  const noJsLink = noJs.locator('a.gloss').first();
   check(/\/glossary\/[^/]+\/$/.test(await noJsLink.getAttribute('href')), 'without JavaScript the link leads to the term page');
   await noJsLink.hover();
   check(await noJs.locator(`[id="${tipId}"]`).isVisible(), 'without JavaScript hover still shows the definition');

@@ -9,45 +9,41 @@
   "use strict";
 
   // ----- Term tooltips -----
-  // Keeps an open definition inside the window: shifted left when it would
-  // run off the right edge, never past the left one.
-  function place(gloss) {
-    var tip = gloss.querySelector(".gloss-tip");
-    if (!tip) return;
-    tip.style.left = "";
-    var box = tip.getBoundingClientRect();
+  // Each term link (a.gloss) is followed by its definition (span.tip).
+
+  // Places an open definition just under its term, inside the window.
+  function place(link, tip) {
+    var parent = tip.offsetParent || document.body;
+    var origin = parent.getBoundingClientRect();
+    var term = link.getClientRects()[0] || link.getBoundingClientRect();
     var width = document.documentElement.clientWidth;
-    var shift = Math.min(0, width - 8 - box.right);
-    shift = Math.max(shift, 8 - box.left);
-    if (shift) tip.style.left = shift + "px";
+    tip.classList.add("tip-placed");
+    tip.style.top = term.bottom - origin.top + parent.scrollTop + "px";
+    tip.style.left = "0px";
+    var tipWidth = tip.getBoundingClientRect().width;
+    var left = Math.max(8, Math.min(term.left, width - 8 - tipWidth));
+    tip.style.left = left - origin.left + parent.scrollLeft + "px";
+  }
+
+  function termOf(target) {
+    var link = target.closest && target.closest("a.gloss");
+    var tip = link && link.nextElementSibling;
+    return tip && tip.classList.contains("tip") ? { link: link, tip: tip } : null;
   }
 
   function open(event) {
-    var gloss = event.target.closest && event.target.closest(".gloss");
-    if (!gloss) return;
-    gloss.classList.remove("gloss-dismissed");
-    place(gloss);
+    var found = termOf(event.target);
+    if (!found) return;
+    found.tip.classList.remove("tip-dismissed");
+    place(found.link, found.tip);
   }
 
   document.addEventListener("mouseover", open);
   document.addEventListener("focusin", open);
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" && event.key !== "Esc") return;
-    var shown = document.querySelectorAll(".gloss:hover, .gloss:focus-within");
-    for (var i = 0; i < shown.length; i++) shown[i].classList.add("gloss-dismissed");
-  });
-  // Hidden by Esc until the pointer or focus leaves and comes back.
-  document.addEventListener("mouseout", function (event) {
-    var gloss = event.target.closest && event.target.closest(".gloss");
-    if (gloss && !gloss.contains(event.relatedTarget) && !gloss.matches(":focus-within")) {
-      gloss.classList.remove("gloss-dismissed");
-    }
-  });
-  document.addEventListener("focusout", function (event) {
-    var gloss = event.target.closest && event.target.closest(".gloss");
-    if (gloss && !gloss.contains(event.relatedTarget) && !gloss.matches(":hover")) {
-      gloss.classList.remove("gloss-dismissed");
-    }
+    var shown = document.querySelectorAll("a.gloss:hover + .tip, a.gloss:focus + .tip, .tip:hover");
+    for (var i = 0; i < shown.length; i++) shown[i].classList.add("tip-dismissed");
   });
 
   // ----- Glossary filter -----
