@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::words::{Reader, hash, lead_byte, name_words};
+use super::words::{Reader, hash_bytes, lead_byte, name_words};
 
 /// A name found in text: bytes `start..end` name term number `term`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +91,7 @@ impl Matcher {
                     }
                     let (first_start, first_end, _) = words[0];
                     let first = &form[first_start..first_end];
-                    matcher.leads[lead_byte(first) as usize] |= length_bit(first.len());
+                    matcher.leads[lead_byte(first.as_bytes()) as usize] |= length_bit(first.len());
                     let mut node = 0;
                     for &(_, _, word) in &words {
                         node = match matcher.nodes[node].next.get(&word) {
@@ -128,12 +128,13 @@ impl Matcher {
     pub fn find_into(&self, text: &str, found: &mut Vec<TermMatch>) -> usize {
         found.clear();
         let mut reader = Reader::new(text);
+        let bytes = text.as_bytes();
         while let Some((start, end)) = reader.next_word() {
-            let word = &text[start..end];
+            let word = &bytes[start..end];
             if self.leads[lead_byte(word) as usize] & length_bit(word.len()) == 0 {
                 continue;
             }
-            let Some(&node) = self.nodes[0].next.get(&hash(word)) else { continue };
+            let Some(&node) = self.nodes[0].next.get(&hash_bytes(word)) else { continue };
             if let Some(name) = self.longest_at(text, start, end, node) {
                 let end = start + name.folded.len();
                 found.push(TermMatch { start, end, term: name.term });
@@ -161,7 +162,7 @@ impl Matcher {
                 break;
             }
             let Some((s, e)) = ahead.next_word() else { break };
-            let Some(&n) = here.next.get(&hash(&text[s..e])) else { break };
+            let Some(&n) = here.next.get(&hash_bytes(&text.as_bytes()[s..e])) else { break };
             node = n;
         }
         best

@@ -49,6 +49,7 @@ impl<'t> Reader<'t> {
     }
 
     /// The next term word: its start and end.
+    #[inline]
     pub fn next_word(&mut self) -> Option<(usize, usize)> {
         // Locals, not fields, in the loops: this runs on every byte of every page.
         let text = self.text;
@@ -131,17 +132,25 @@ impl<'t> Reader<'t> {
 
 /// A hash of a term word (as [`Reader::next_word`] finds them), with ASCII
 /// letters in lower case, so that "Model" and "MODEL" hash alike.
+#[inline]
 pub fn hash(word: &str) -> u64 {
+    hash_bytes(word.as_bytes())
+}
+
+/// [`hash`] of a word's bytes.
+#[inline]
+pub fn hash_bytes(word: &[u8]) -> u64 {
     let mut hash = 0u64;
-    for &b in word.as_bytes() {
+    for &b in word {
         hash = mix(hash, if b < 0x80 { CLASS[b as usize] } else { b });
     }
     finish(hash)
 }
 
 /// A term word's first byte as [`hash`] sees it.
-pub fn lead_byte(word: &str) -> u8 {
-    match word.as_bytes().first() {
+#[inline]
+pub fn lead_byte(word: &[u8]) -> u8 {
+    match word.first() {
         Some(&b) if b < 0x80 => CLASS[b as usize],
         Some(&b) => b,
         None => 0,
