@@ -49,7 +49,7 @@ impl<'t> Reader<'t> {
     }
 
     /// The next term word: its start and end.
-    #[inline]
+    #[inline(always)]
     pub fn next_word(&mut self) -> Option<(usize, usize)> {
         // Locals, not fields, in the loops: this runs on every byte of every page.
         let text = self.text;
