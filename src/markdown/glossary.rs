@@ -62,9 +62,9 @@ pub struct Matcher {
     names: Vec<Name>,
     /// The trie; node 0 is the root, whose words begin names.
     nodes: Vec<Node>,
-    /// For each first byte of a first word, a bit per length (31 for any
-    /// longer): a word whose bit is clear begins no name.
-    leads: [u32; 256],
+    /// A bit set over the first two bytes and the length of every first
+    /// word (see [`lead_bit`]): a word whose bit is clear begins no name.
+    leads: Vec<u64>,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -78,7 +78,8 @@ impl Matcher {
     /// A name must start with a letter or digit to be found in text.
     /// Returns `None` when there is nothing to look for.
     pub fn new(names: &[Vec<String>]) -> Option<Matcher> {
-        let mut matcher = Matcher { names: Vec::new(), nodes: vec![Node::default()], leads: [0; 256] };
+        let mut matcher =
+            Matcher { names: Vec::new(), nodes: vec![Node::default()], leads: vec![0; LEAD_BITS / 64] };
         let mut seen = std::collections::HashSet::new();
         for (term, list) in names.iter().enumerate() {
             for name in list {
@@ -91,7 +92,8 @@ impl Matcher {
                     }
                     let (first_start, first_end, _) = words[0];
                     let first = &form[first_start..first_end];
-                    matcher.leads[lead_byte(first.as_bytes()) as usize] |= length_bit(first.len());
+                    let bit = lead_bit(first.as_bytes());
+                    matcher.leads[bit / 64] |= 1 << (bit % 64);
                     let mut node = 0;
                     for &(_, _, word) in &words {
                         node = match matcher.nodes[node].next.get(&word) {
@@ -131,7 +133,8 @@ impl Matcher {
         let bytes = text.as_bytes();
         while let Some((start, end)) = reader.next_word() {
             let word = &bytes[start..end];
-            if self.leads[lead_byte(word) as usize] & length_bit(word.len()) == 0 {
+            let bit = lead_bit(word);
+            if self.leads[bit / 64] & (1 << (bit % 64)) == 0 {
                 continue;
             }
             let Some(&node) = self.nodes[0].next.get(&hash_bytes(word)) else { continue };
@@ -169,8 +172,17 @@ impl Matcher {
     }
 }
 
-fn length_bit(len: usize) -> u32 {
-    1 << len.min(31)
+/// Bits in [`Matcher::leads`]: 16 KiB, small enough to stay in the
+/// processor's nearest cache.
+const LEAD_BITS: usize = 1 << 17;
+
+/// A word's bit in [`Matcher::leads`]: six bits of each of its first two
+/// bytes (in lower case) and five of its length.
+#[inline]
+fn lead_bit(word: &[u8]) -> usize {
+    let first = usize::from(lead_byte(word)) & 0x3f;
+    let second = usize::from(word.get(1).map_or(0, |&b| lead_byte(&[b]))) & 0x3f;
+    (first << 11) | (second << 5) | word.len().min(31)
 }
 
 /// A hasher for keys that are hashes already.

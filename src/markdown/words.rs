@@ -26,6 +26,26 @@ const CLASS: [u8; 128] = {
 const OTHER: u8 = 0;
 const SPACE: u8 = 1;
 
+/// Every byte's part in a term word: [`ALNUM`] and [`WORD`] (`-`, `_`) are
+/// in one; any other byte (spaces, punctuation, and all non-ASCII bytes,
+/// which need a closer look) ends it.
+const KIND: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            table[b] = ALNUM;
+        } else if c == b'-' || c == b'_' {
+            table[b] = WORD;
+        }
+        b += 1;
+    }
+    table
+};
+const WORD: u8 = 1;
+const ALNUM: u8 = 2;
+
 /// Walks text, handing out term words with a hash of each, and counting
 /// words for the word count as it goes.
 pub struct Reader<'t> {
@@ -81,25 +101,26 @@ impl<'t> Reader<'t> {
                 at += c.len_utf8();
             }
         };
-        let mut words = self.words;
-        while let Some(&b) = bytes.get(at) {
-            if b < 0x80 {
-                if CLASS[b as usize] <= SPACE {
-                    break;
+        // The word: ASCII bytes a table lookup each; whether it has a letter
+        // or digit is noted as it goes, and counted once it ends.
+        let mut alnum = false;
+        loop {
+            let rest = &bytes[at..];
+            let run = rest.iter().position(|&b| KIND[b as usize] < WORD).unwrap_or(rest.len());
+            alnum |= rest[..run].iter().any(|&b| KIND[b as usize] == ALNUM);
+            at += run;
+            match text[at..].chars().next() {
+                Some(c) if !c.is_ascii() && c.is_alphanumeric() => {
+                    alnum = true;
+                    at += c.len_utf8();
                 }
-                if !counted && b.is_ascii_alphanumeric() {
-                    words += 1;
-                    counted = true;
-                }
-                at += 1;
-            } else {
-                let Some(c) = text[at..].chars().next().filter(|c| c.is_alphanumeric()) else { break };
-                if !counted {
-                    words += 1;
-                    counted = true;
-                }
-                at += c.len_utf8();
+                _ => break,
             }
+        }
+        let mut words = self.words;
+        if alnum && !counted {
+            words += 1;
+            counted = true;
         }
         self.at = at;
         self.counted = counted;
