@@ -144,8 +144,9 @@ pub fn scan(body: &str, options: pulldown_cmark::Options, terms: Option<&TermSca
                 let plain = !in_code && in_link == 0 && heading.is_none() && image.is_none();
                 match glossary.as_mut().filter(|_| plain) {
                     Some(g) => {
-                        // Where the text is the source as written, a mention's offset is exact.
-                        let exact = body.get(range.clone()) == Some(&*text);
+                        // Where the text is the source as written, a mention's offset
+                        // is exact; only warnings about unlinked mentions need to know.
+                        let exact = g.scan.mode == LinkMode::Off && body.get(range.clone()) == Some(&*text);
                         out.word_count += g.mentions(index, &text, range.start, exact, &mut out);
                     }
                     None if !in_code => out.word_count += count_words(&text),
