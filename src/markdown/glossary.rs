@@ -78,8 +78,7 @@ impl Matcher {
     /// A name must start with a letter or digit to be found in text.
     /// Returns `None` when there is nothing to look for.
     pub fn new(names: &[Vec<String>]) -> Option<Matcher> {
-        let mut matcher =
-            Matcher { names: Vec::new(), nodes: vec![Node::default()], leads: vec![0; LEAD_BITS / 64] };
+        let mut matcher = Matcher { names: Vec::new(), nodes: vec![Node::default()], leads: vec![0; LEAD_BITS / 64] };
         let mut seen = std::collections::HashSet::new();
         for (term, list) in names.iter().enumerate() {
             for name in list {
