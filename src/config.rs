@@ -34,7 +34,24 @@ struct RawConfig {
     #[serde(default)]
     catalog: CatalogConfig,
     #[serde(default)]
+    feed: FeedConfig,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[feed]`: the Atom feed.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FeedConfig {
+    /// The newest this many explainers and events; 0 for all of them.
+    pub limit: usize,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        // Feed readers fetch the whole file every time they look.
+        FeedConfig { limit: 50 }
+    }
 }
 
 fn default_language() -> String {
@@ -139,6 +156,7 @@ pub struct Config {
     pub glossary: GlossaryConfig,
     pub checks: ChecksConfig,
     pub catalog: CatalogConfig,
+    pub feed: FeedConfig,
     pub extra: toml::Table,
 }
 
@@ -223,6 +241,7 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
         glossary: raw.glossary,
         checks: raw.checks,
         catalog: raw.catalog,
+        feed: raw.feed,
         extra: raw.extra,
     })
 }

@@ -58,6 +58,9 @@ pub fn atom(links: &Links) -> String {
     let config = links.config;
     let mut entries: Vec<Entry> = links.content.pages.iter().filter_map(entry).collect();
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.page.doc.url.cmp(&b.page.doc.url)));
+    if config.feed.limit > 0 {
+        entries.truncate(config.feed.limit);
+    }
     let home = links.permalink(&UrlPath::root());
     let feed_url = links.permalink(&UrlPath::root().file("atom.xml"));
     let updated = entries.iter().map(|e| e.updated).max().map_or_else(|| "1970-01-01T00:00:00Z".into(), stamp);

@@ -333,3 +333,25 @@ fn events_in_utc_are_written_in_utc_without_a_vtimezone() {
     let text = text_of(&site.read("public/launch/index.html"));
     assert!(text.contains("Tue 5 Jan 2027, 09:00 UTC"), "{text}");
 }
+
+#[test]
+fn the_feed_carries_the_newest_entries_up_to_its_limit() {
+    let site = built("2026-11-28");
+    let all = site.read("public/atom.xml").matches("<entry>").count();
+    assert!(all > 2, "the fixture's feed should have several entries, has {all}");
+    let toml = site.read("site.toml");
+    site.write("site.toml", format!("{toml}\n[feed]\nlimit = 2\n"));
+    site.build().expect(0);
+    let feed = site.read("public/atom.xml");
+    assert_eq!(feed.matches("<entry>").count(), 2);
+    // The newest two: the first entries of the full feed, in the same order.
+    site.write("site.toml", format!("{toml}\n[feed]\nlimit = 0\n"));
+    site.build().expect(0);
+    let full = site.read("public/atom.xml");
+    assert_eq!(full.matches("<entry>").count(), all);
+    // Each entry's id, in order (the first <id> is the feed's own).
+    let ids = |xml: &str| -> Vec<String> {
+        xml.split("<id>").skip(2).take(2).map(|e| e.split("</id>").next().unwrap_or("").to_string()).collect()
+    };
+    assert_eq!(ids(&feed), ids(&full));
+}
