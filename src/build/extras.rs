@@ -74,7 +74,7 @@ fn calendars(links: &Links) -> Vec<(PathBuf, Vec<u8>)> {
         .collect();
     events.sort_by_key(|(p, e)| (e.start_instant(), p.doc.source.clone()));
     let mut files: Vec<(PathBuf, Vec<u8>)> = events
-        .iter()
+        .par_iter()
         .map(|entry| {
             let text = super::calendar::calendar(links, &entry.0.doc.meta.title, std::slice::from_ref(entry));
             (entry.0.doc.url.file("event.ics").output_file(), text.into_bytes())
