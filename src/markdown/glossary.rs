@@ -10,10 +10,11 @@
 //! lengths of first words, small enough to stay in the processor's cache,
 //! says so before the word is even hashed.
 //!
-//! So a site's 2,000 terms cost little more than its 20. On the text of a
-//! 10,000-page site this took less time than the `aho-corasick` crate's DFA
-//! took over the same text, whose every match would still need checking for
-//! whole words.
+//! So a site's 2,000 terms cost little more than its 20. On the 47 MB of
+//! text of a generated 10,000-page site with 2,000 terms, finding every name
+//! and counting the words took 148 ms on one core; the `aho-corasick`
+//! crate's DFA took 110 ms to find the names alone, before any check for
+//! whole words, with the words still to count.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
