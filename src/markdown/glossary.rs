@@ -6,8 +6,8 @@
 //! [`Reader`]); a word that begins some name is followed down the trie as far
 //! as the text's next words allow, and the longest name found there that is
 //! written in the text as a whole word wins ("open-source model" over
-//! "model"). Most words begin no name, and a table of the first bytes and
-//! lengths of first words, small enough to stay in the processor's cache,
+//! "model"). Most words begin no name, and a bit set over the first two bytes
+//! and the length of first words, small enough to stay in the processor's cache,
 //! says so before the word is even hashed.
 //!
 //! So a site's 2,000 terms cost little more than its 20. On the 47 MB of
