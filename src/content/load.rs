@@ -27,7 +27,8 @@ struct Parsed {
     text: String,
     front_offset: usize,
     body_offset: usize,
-    fm: FrontMatter,
+    /// Boxed: front matter is large, and a site's worth of it is moved around.
+    fm: Box<FrontMatter>,
 }
 
 /// Reads the whole content tree. Problems are reported, and the files they
@@ -138,7 +139,7 @@ fn parse_file(content_dir: &Path, rel: &Path) -> Result<Parsed, Vec<Diagnostic>>
         split(&text).map_err(|(problem, at)| vec![Diagnostic::error(problem, Location::at(&file, &text, at, 3))])?;
     let (front_offset, body_offset) = (parts.front_offset, parts.body_offset);
     let fm = crate::strict::parse::<FrontMatter>(&file, &text, front_offset, parts.front).map_err(|d| vec![d])?;
-    Ok(Parsed { source: SourcePath::new(rel), file, text, front_offset, body_offset, fm })
+    Ok(Parsed { source: SourcePath::new(rel), file, text, front_offset, body_offset, fm: Box::new(fm) })
 }
 
 /// Turns front-matter problems (spans relative to the block) into diagnostics.
@@ -321,40 +322,53 @@ fn add_pages(config: &Config, content: &mut Content, docs: Vec<Parsed>, diags: &
         timezone: &config.timezone,
         categories: &config.catalog.categories,
     };
-    for mut p in docs {
-        let mut problems = Vec::new();
-        for (key, span) in p.fm.section_keys_set() {
-            problems.push((
-                Problem::KeyNotForKind { key: key.into(), owner: "section (`_index.md`)".into(), kind: "page".into() },
-                span,
-            ));
-        }
-        let section = nearest_section(&dirs, p.source.dir());
-        let kind = match &p.fm.kind {
-            Some(k) => Kind::parse(k.get_ref()).unwrap_or_else(|e| {
-                problems.push((e, k.span()));
-                Kind::Page
-            }),
-            None => inherited_kind(content, section),
-        };
-        let data = kinds::kind_data(kind, &mut p.fm, &settings, &mut problems);
-        let slug = match &p.fm.slug {
-            Some(s) if slugify(s.get_ref()).is_empty() => {
-                let reason = "must contain letters or digits".into();
-                problems.push((Problem::BadValue { key: "slug".into(), reason }, s.span()));
-                slugify(p.source.stem())
+    // Each page is worked out on its own, in parallel; then they are placed in order.
+    let placed: Vec<(Page, Vec<Diagnostic>)> = docs
+        .into_par_iter()
+        .map(|mut p| {
+            let mut problems = Vec::new();
+            for (key, span) in p.fm.section_keys_set() {
+                problems.push((
+                    Problem::KeyNotForKind {
+                        key: key.into(),
+                        owner: "section (`_index.md`)".into(),
+                        kind: "page".into(),
+                    },
+                    span,
+                ));
             }
-            Some(s) => slugify(s.get_ref()),
-            None => slugify(p.source.stem()),
-        };
-        let dir = dir_url(p.source.dir());
-        let url = UrlPath::from_segments(dir.as_str().split('/').chain([slug.as_str()]));
-        let doc = doc(p, url, &mut problems);
-        report(&doc, problems, diags);
+            let section = nearest_section(&dirs, p.source.dir());
+            let kind = match &p.fm.kind {
+                Some(k) => Kind::parse(k.get_ref()).unwrap_or_else(|e| {
+                    problems.push((e, k.span()));
+                    Kind::Page
+                }),
+                None => inherited_kind(content, section),
+            };
+            let data = kinds::kind_data(kind, &mut p.fm, &settings, &mut problems);
+            let slug = match &p.fm.slug {
+                Some(s) if slugify(s.get_ref()).is_empty() => {
+                    let reason = "must contain letters or digits".into();
+                    problems.push((Problem::BadValue { key: "slug".into(), reason }, s.span()));
+                    slugify(p.source.stem())
+                }
+                Some(s) => slugify(s.get_ref()),
+                None => slugify(p.source.stem()),
+            };
+            let dir = dir_url(p.source.dir());
+            let url = UrlPath::from_segments(dir.as_str().split('/').chain([slug.as_str()]));
+            let doc = doc(p, url, &mut problems);
+            let mut found = Vec::new();
+            report(&doc, problems, &mut found);
+            (Page { doc, kind, data, section }, found)
+        })
+        .collect();
+    for (page, found) in placed {
+        diags.extend(found);
         let index = content.pages.len();
-        content.by_source.insert(doc.source.to_string(), Target::Page(index));
-        content.sections[section].pages.push(index);
-        content.pages.push(Page { doc, kind, data, section });
+        content.by_source.insert(page.doc.source.to_string(), Target::Page(index));
+        content.sections[page.section].pages.push(index);
+        content.pages.push(page);
     }
 }
 
@@ -459,11 +473,13 @@ fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnosti
 
 fn sort_sections(content: &mut Content) {
     let pages = &content.pages;
+    // Titles in lower case once, not at every comparison.
+    let titles: Vec<String> = pages.par_iter().map(|p| p.doc.meta.title.to_lowercase()).collect();
     for section in &mut content.sections {
         let by = section.sort_by;
-        section.pages.sort_by(|&a, &b| {
-            let (a, b) = (&pages[a], &pages[b]);
-            let title = || a.doc.meta.title.to_lowercase().cmp(&b.doc.meta.title.to_lowercase());
+        section.pages.sort_by(|&ia, &ib| {
+            let (a, b) = (&pages[ia], &pages[ib]);
+            let title = || titles[ia].cmp(&titles[ib]);
             match by {
                 SortBy::Date => b.doc.meta.date.cmp(&a.doc.meta.date).then_with(title),
                 SortBy::Title => title(),
