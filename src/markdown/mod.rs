@@ -2,9 +2,10 @@
 //!
 //! [`scan`] reads a page's body once, before anything is rendered, to learn
 //! what other pages need to know about it: its heading ids (for anchor
-//! checks), its table of contents, its outgoing links and its word count.
-//! [`render`] then turns the body into HTML with every `@/` link resolved
-//! against what the scans found. Keeping the two apart lets link checking see
+//! checks), its table of contents, its outgoing links, its word count, and
+//! the glossary terms it mentions (which of them to link, and where; the
+//! glossary's [`Matcher`] finds them). [`render`] then turns the body into
+//! HTML with every `@/` link resolved and every term linked as the scan decided. Keeping the two apart lets link checking see
 //! the whole site without holding every page's HTML in memory.
 
 mod glossary;

@@ -2,6 +2,7 @@
 //!
 //! pulldown-cmark parses; this module rewrites its event stream before the
 //! HTML writer sees it: heading ids from the scan, `@/` links resolved,
+//! glossary terms linked with their definitions where the scan found them,
 //! callouts as labelled boxes, titled images as figures, fenced code
 //! highlighted, footnotes gathered at the end with links back, and raw HTML
 //! escaped when the site asks for it.
