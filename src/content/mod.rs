@@ -126,7 +126,7 @@ pub struct Content {
     pub assets: Vec<Asset>,
     pub by_source: HashMap<String, Target>,
     pub glossary: Glossary,
-    /// For each page, the explainers most related to it (see [`related`]).
+    /// For each page, the explainers most related to it (see `content::related`).
     pub related: Vec<Vec<usize>>,
 }
 

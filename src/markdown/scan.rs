@@ -31,7 +31,7 @@ pub struct LinkRef {
     pub len: usize,
 }
 
-/// A glossary term to link: the index in [`super::events`] of a text event
+/// A glossary term to link: the index in `markdown::events` of a text event
 /// and the bytes of its text that name the term, or of an `@/` link the
 /// author wrote to the term (`explicit`, and no bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
