@@ -49,7 +49,7 @@ pub fn split(source: &str) -> Result<Split<'_>, (Problem, usize)> {
 }
 
 /// Every key a page or section may have. Which keys a given page may use
-/// depends on its kind; [`super::kinds`] checks that after the kind is known.
+/// depends on its kind; `content::kinds` checks that after the kind is known.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
