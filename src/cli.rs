@@ -121,7 +121,9 @@ where
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
-    let mut err = std::io::stderr().lock();
+    // Standard error is unbuffered: without a buffer, each piece of each
+    // diagnostic would be a write of its own (tens of thousands on a big site).
+    let mut err = std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr().lock());
     for d in diagnostics {
         let _ = writeln!(err, "{d}");
     }
@@ -130,6 +132,7 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     if errors + warnings > 0 {
         let _ = writeln!(err, "{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
     }
+    let _ = err.flush();
 }
 
 fn plural(n: usize) -> &'static str {
