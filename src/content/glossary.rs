@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::{Content, Doc, KindData, Target};
 use crate::config::LinkMode;
 use crate::error::{Diagnostic, Location, Problem, suggest};
@@ -120,12 +122,11 @@ impl Glossary {
     pub fn record_uses(&mut self, content: &Content, mode: LinkMode, diags: &mut Vec<Diagnostic>) {
         let mut unlinked: Vec<Vec<Option<Location>>> = vec![Vec::new(); self.terms.len()];
         // Pages in order of title, so each "used in" list comes out sorted.
-        let mut order: Vec<(String, &str, Target)> = content
-            .docs()
-            .filter(|(_, doc)| !doc.shadowed)
-            .map(|(target, doc)| (doc.meta.title.to_lowercase(), doc.url.as_str(), target))
-            .collect();
-        order.sort_unstable();
+        let docs: Vec<(Target, &Doc)> = content.docs().filter(|(_, doc)| !doc.shadowed).collect();
+        let mut order: Vec<(String, &str, Target)> =
+            docs.par_iter().map(|(target, doc)| (doc.meta.title.to_lowercase(), doc.url.as_str(), *target)).collect();
+        order.par_sort_unstable();
+
         for (_, _, target) in order {
             let doc = content.doc(target);
             for &t in &doc.scan.terms {
@@ -139,12 +140,18 @@ impl Glossary {
                 }
             }
         }
+        // A big glossary may have many unused terms; their warnings are made in parallel.
+        let unused: Vec<Diagnostic> = (0..self.terms.len())
+            .into_par_iter()
+            .filter(|&t| self.used_in[t].is_empty())
+            .map(|t| {
+                let doc = &content.pages[self.terms[t].page].doc;
+                Diagnostic::warning(Problem::UnusedTerm(doc.meta.title.clone()), key_location(doc, "title"))
+            })
+            .collect();
+        diags.extend(unused);
         for (t, term) in self.terms.iter().enumerate() {
             let doc = &content.pages[term.page].doc;
-            if self.used_in[t].is_empty() {
-                diags
-                    .push(Diagnostic::warning(Problem::UnusedTerm(doc.meta.title.clone()), key_location(doc, "title")));
-            }
             if mode == LinkMode::Off
                 && let Some(Some(first)) = unlinked[t].first()
             {
