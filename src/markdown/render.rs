@@ -210,7 +210,13 @@ impl<'a> State<'a> {
 
     /// The term links at event `i`, skipping any left behind by events a
     /// construct consumed whole (never expected: the scan skips the same ones).
+    #[inline]
     fn terms_at(&mut self, i: usize) -> &'a [TermLink] {
+        // Most events have none: one comparison says so.
+        match self.term_links.first() {
+            Some(t) if t.event <= i => {}
+            _ => return &[],
+        }
         while self.term_links.first().is_some_and(|t| t.event < i) {
             self.term_links = &self.term_links[1..];
         }
