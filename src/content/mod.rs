@@ -23,7 +23,6 @@ pub use frontmatter::{FrontMatter, Split, split};
 pub use glossary::{Glossary, GlossaryTerm};
 pub use kinds::{Definition, Event, EventStatus, Explainer, Kind, KindData, Term, Tool, ToolStatus, When};
 pub use load::{LoadOptions, load};
-pub use related::{MAX_RELATED, MAX_SHARED};
 
 /// What pages and sections share: a source file, its front matter, its URL.
 #[derive(Debug)]

@@ -16,10 +16,10 @@ use rayon::prelude::*;
 use super::{Content, KindData};
 
 /// At most this many related explainers per page.
-pub const MAX_RELATED: usize = 4;
+const MAX_RELATED: usize = 4;
 
 /// Tags and terms carried by more explainers than this are not used.
-pub const MAX_SHARED: usize = 200;
+const MAX_SHARED: usize = 200;
 
 const TAG_WEIGHT: usize = 2;
 const TERM_WEIGHT: usize = 1;
