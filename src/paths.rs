@@ -92,6 +92,12 @@ impl UrlPath {
         &self.0
     }
 
+    /// The last segment (`open-weights` for `/explainers/open-weights/`): a
+    /// page's slug. Empty for the root.
+    pub fn slug(&self) -> &str {
+        self.0.trim_end_matches('/').rsplit('/').next().unwrap_or("")
+    }
+
     /// `/events/x/event.ics`: a file `name` inside this page's folder.
     pub fn file(&self, name: &str) -> Self {
         UrlPath(format!("{}/{name}", self.0.trim_end_matches('/')))
@@ -203,6 +209,8 @@ mod tests {
         assert_eq!(p.file("event.ics").output_file(), PathBuf::from("events/event.ics"));
         assert_eq!(UrlPath::root().file("events.ics").as_str(), "/events.ics");
         assert_eq!(UrlPath::root().child(["tools", "status"]).as_str(), "/tools/status/");
+        assert_eq!(UrlPath::from_segments(["glossary", "llm"]).slug(), "llm");
+        assert_eq!(UrlPath::root().slug(), "");
     }
 
     #[test]

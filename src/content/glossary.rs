@@ -48,7 +48,7 @@ impl Glossary {
             if page.doc.shadowed || !matches!(page.data, KindData::Term(_)) {
                 continue;
             }
-            let slug = page.doc.url.as_str().trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
+            let slug = page.doc.url.slug().to_string();
             let n = glossary.terms.len();
             glossary.by_source.insert(page.doc.source.to_string(), n);
             glossary.by_slug.entry(slug.clone()).or_insert(n);

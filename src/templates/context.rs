@@ -93,7 +93,7 @@ impl Related {
     pub fn new(links: &Links, page: &Page, summary: String) -> Self {
         let url = &page.doc.url;
         Related {
-            slug: url.as_str().trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string(),
+            slug: url.slug().to_string(),
             title: page.doc.meta.title.clone(),
             path: links.path(url),
             permalink: links.permalink(url),
@@ -282,7 +282,7 @@ pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
         title: &meta.title,
         description: &meta.description,
         kind: page.kind.name(),
-        slug: doc.url.as_str().trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string(),
+        slug: doc.url.slug().to_string(),
         path: links.path(&doc.url),
         permalink: links.permalink(&doc.url),
         toc: toc(&doc.scan.headings),
