@@ -1,7 +1,6 @@
 //! The command line: parses arguments, runs a command, prints what happened
 //! and returns the exit status (0 success, 1 errors in the site, 2 bad usage).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -42,6 +41,23 @@ enum Command {
         /// Judge upcoming and past events against this date instead of today
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         today: Option<jiff::civil::Date>,
+    },
+    /// Preview the site: build it into memory, serve it, and rebuild and reload on every change
+    Serve {
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// The address to listen on (loopback unless you mean to share the preview)
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+        bind: std::net::IpAddr,
+        /// The port to listen on (0 picks a free one)
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        /// Open the preview in a browser
+        #[arg(long)]
+        open: bool,
+        /// Include pages and sections marked `draft = true`
+        #[arg(long)]
+        drafts: bool,
     },
     /// Check the site and render it without writing anything
     Check {
@@ -111,6 +127,9 @@ where
             let options = BuildOptions { drafts, today, base_url };
             build_command(&root, output.as_deref(), &options)
         }
+        Command::Serve { root, bind, port, open, drafts } => {
+            crate::serve::run(&crate::serve::ServeOptions { root, bind, port, open, drafts })
+        }
         Command::Check { root, format, drafts, today } => {
             let options = BuildOptions { drafts, today, base_url: None };
             check_command(&root, format, &options)
@@ -118,21 +137,6 @@ where
         Command::New { kind, title, root } => report_one(scaffold::new_page(&root, kind, &title), "created"),
         Command::Init { dir } => report_one(scaffold::init(&dir), "created a new site in"),
     }
-}
-
-fn print_diagnostics(diagnostics: &[Diagnostic]) {
-    // Standard error is unbuffered: without a buffer, each piece of each
-    // diagnostic would be a write of its own (tens of thousands on a big site).
-    let mut err = std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr().lock());
-    for d in diagnostics {
-        let _ = writeln!(err, "{d}");
-    }
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.len() - errors;
-    if errors + warnings > 0 {
-        let _ = writeln!(err, "{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
-    }
-    let _ = err.flush();
 }
 
 fn plural(n: usize) -> &'static str {
@@ -144,19 +148,19 @@ fn build_command(root: &Path, output: Option<&Path>, options: &BuildOptions) -> 
     let sink = match DiskSink::new(root, &target) {
         Ok(s) => s,
         Err(problem) => {
-            print_diagnostics(&[Diagnostic::global(problem)]);
+            error::print(&[Diagnostic::global(problem)]);
             return 1;
         }
     };
     let report = build::run(root, options, &sink);
-    print_diagnostics(&report.diagnostics);
+    error::print(&report.diagnostics);
     if report.has_errors() {
         sink.abandon();
         eprintln!("build failed; {} was left as it was", target.display());
         return 1;
     }
     if let Err(problem) = sink.commit() {
-        print_diagnostics(&[Diagnostic::global(problem)]);
+        error::print(&[Diagnostic::global(problem)]);
         return 1;
     }
     println!(
@@ -176,7 +180,7 @@ fn check_command(root: &Path, format: Format, options: &BuildOptions) -> i32 {
     let report = build::run(root, options, &NullSink::default());
     match format {
         Format::Text => {
-            print_diagnostics(&report.diagnostics);
+            error::print(&report.diagnostics);
             if !report.has_errors() {
                 println!("checked {} pages and {} sections: no errors", report.pages, report.sections);
             }
@@ -193,7 +197,7 @@ fn report_one(result: Result<PathBuf, Diagnostic>, verb: &str) -> i32 {
             0
         }
         Err(d) => {
-            print_diagnostics(&[d]);
+            error::print(&[d]);
             1
         }
     }

@@ -213,6 +213,28 @@ impl From<&Diagnostic> for JsonDiagnostic {
     }
 }
 
+/// Prints diagnostics to standard error, with a count of errors and warnings.
+pub fn print(diagnostics: &[Diagnostic]) {
+    use std::io::Write;
+    // Standard error is unbuffered: without a buffer, each piece of each
+    // diagnostic would be a write of its own (tens of thousands on a big site).
+    let mut err = std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr().lock());
+    for d in diagnostics {
+        let _ = writeln!(err, "{d}");
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    if errors + warnings > 0 {
+        let _ = writeln!(
+            err,
+            "{errors} error{}, {warnings} warning{}",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
+    let _ = err.flush();
+}
+
 /// Findings as a JSON document: `{"errors": […], "warnings": […]}`.
 pub fn to_json(diagnostics: &[Diagnostic]) -> String {
     #[derive(Serialize)]

@@ -8,6 +8,7 @@ mod calendar;
 mod extras;
 mod feed;
 mod pages;
+mod session;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -19,6 +20,8 @@ use crate::content::{self, Content, LoadOptions};
 use crate::error::{Diagnostic, Severity};
 use crate::output::Sink;
 use crate::templates;
+
+pub use session::{Rebuild, Session};
 
 /// Choices a build is run with.
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,168 @@
+//! `pamphlet serve`: a live preview for authors. It builds the site into
+//! memory, serves it on loopback, watches the sources, rebuilds only what an
+//! edit affects, and tells open pages to reload (or to show the errors of a
+//! failed rebuild while the last good site stays served).
+//!
+//! Nothing is written to disk: no output folder is created or removed.
+
+mod http;
+mod server;
+mod watch;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use crate::build::{BuildOptions, Rebuild, Session};
+use crate::error::{self, Diagnostic, JsonDiagnostic};
+use server::{Outcome, Shared};
+
+/// Choices `serve` is run with.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    pub drafts: bool,
+}
+
+/// Runs the preview until Ctrl-C; returns the exit status.
+pub fn run(options: &ServeOptions) -> i32 {
+    let root = match options.root.canonicalize() {
+        Ok(r) if r.join("site.toml").is_file() => r,
+        _ => {
+            eprintln!(
+                "error: {} has no site.toml; run serve in a site's folder or give --root",
+                options.root.display()
+            );
+            return 1;
+        }
+    };
+    let running = match server::start(SocketAddr::new(options.bind, options.port)) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}:{}: {e}", options.bind, options.port);
+            return 1;
+        }
+    };
+    let url = format!("http://{}/", display_addr(running.addr));
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {}, which other machines can reach; the preview is meant for this machine only",
+            options.bind
+        );
+    }
+    let build_options =
+        BuildOptions { drafts: options.drafts, today: None, base_url: Some(url.trim_end_matches('/').to_string()) };
+    let mut session = Session::new(&root, build_options);
+    let first = session.full();
+    publish(&running.shared, first, "built");
+
+    let (tx, rx) = mpsc::channel();
+    let stop = tx.clone();
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = stop.send(watch::Message::Stop);
+    }) {
+        eprintln!("warning: Ctrl-C will not stop the preview cleanly: {e}");
+    }
+    let mut watcher = match watch::start(&root, tx) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch {}: {e}", root.display());
+            return 1;
+        }
+    };
+    println!("serving {} on {url} (Ctrl-C stops)", root.display());
+    if options.open {
+        open_browser(&url);
+    }
+    loop {
+        let burst = watch::next_burst(&root, &rx);
+        if burst.stop {
+            println!("stopped");
+            return 0;
+        }
+        for trouble in &burst.trouble {
+            eprintln!("warning: watching: {trouble}");
+        }
+        watch_new_folders(&mut watcher, &root, &burst.paths);
+        if burst.paths.is_empty() && burst.trouble.is_empty() {
+            continue;
+        }
+        let rebuild = if burst.trouble.is_empty() { session.apply(&burst.paths) } else { session.full() };
+        publish(&running.shared, rebuild, "rebuilt");
+    }
+}
+
+/// A watched folder (`templates/`, say) that did not exist when serve
+/// started is watched from when it appears.
+fn watch_new_folders(
+    watcher: &mut notify::RecommendedWatcher,
+    root: &Path,
+    paths: &std::collections::BTreeSet<PathBuf>,
+) {
+    use notify::{RecursiveMode, Watcher};
+    for name in watch::WATCHED {
+        let dir = root.join(name);
+        if paths.contains(&dir) && dir.is_dir() {
+            let _ = watcher.watch(&dir, RecursiveMode::Recursive);
+        }
+    }
+}
+
+fn display_addr(addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() { format!("127.0.0.1:{}", addr.port()) } else { addr.to_string() }
+}
+
+/// Serves what a rebuild made, or keeps the last good site and sends its errors.
+fn publish(shared: &Shared, rebuild: Rebuild, verb: &str) {
+    error::print(&rebuild.report.diagnostics);
+    if rebuild.report.has_errors() {
+        shared.hub.publish(Outcome::Failed(errors_json(&rebuild.report.diagnostics)));
+        eprintln!("the site has errors; still serving the last good build");
+        return;
+    }
+    let count = rebuild.files.len();
+    {
+        let mut site = shared.site.write().unwrap_or_else(|e| e.into_inner());
+        if rebuild.whole {
+            site.files = HashMap::with_capacity(count);
+        }
+        for (path, bytes) in rebuild.files {
+            site.files.insert(key(&path), Arc::from(bytes));
+        }
+    }
+    shared.hub.publish(Outcome::Built);
+    println!(
+        "{verb} {count} file{} in {:.0} ms",
+        if count == 1 { "" } else { "s" },
+        rebuild.report.elapsed.as_secs_f64() * 1000.0
+    );
+}
+
+/// A file's path in the served site: relative, with forward slashes.
+fn key(path: &Path) -> String {
+    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// The body of `event: error`: `{"errors":[{"file","line","column","message"}]}`.
+fn errors_json(diagnostics: &[Diagnostic]) -> String {
+    let errors: Vec<JsonDiagnostic> = diagnostics.iter().filter(|d| d.is_error()).map(JsonDiagnostic::from).collect();
+    serde_json::json!({ "errors": errors }).to_string()
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(opener).arg(url).spawn() {
+        eprintln!("warning: could not open a browser ({opener}: {e}); visit {url}");
+    }
+}

@@ -1,0 +1,256 @@
+//! The preview server: tiny_http on a listener whose connections time out,
+//! a few workers answering from the site in memory, and one thread per open
+//! live-reload stream, capped so that streams never take the workers that
+//! answer page requests.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::Duration;
+
+use tiny_http::{Header, Method, Request, Response, Server};
+
+use super::http::{self, Refusal, Wanted};
+
+/// How long a connection may sit without sending (or taking) data.
+const IDLE: Duration = Duration::from_secs(10);
+/// Threads answering page requests.
+const WORKERS: usize = 4;
+/// Live-reload streams open at once; more are refused with 503.
+const MAX_STREAMS: usize = 64;
+/// A comment line sent on quiet streams, so dead ones are found and closed.
+const KEEP_ALIVE: Duration = Duration::from_secs(5);
+
+/// The built site as served: files by path relative to the site root.
+#[derive(Default)]
+pub struct Files {
+    pub files: HashMap<String, Arc<[u8]>>,
+}
+
+impl Files {
+    fn is_folder(&self, rel: &str) -> bool {
+        let index = if rel.is_empty() { "index.html".to_string() } else { format!("{rel}/index.html") };
+        self.files.contains_key(&index)
+    }
+}
+
+/// What the last rebuild did, for live-reload streams.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Built,
+    /// The rebuild failed; the JSON body of `event: error`.
+    Failed(String),
+}
+
+/// Rebuild news for every open stream: a generation count and its outcome.
+pub struct Hub {
+    state: Mutex<(u64, Outcome)>,
+    changed: Condvar,
+}
+
+impl Hub {
+    fn new() -> Self {
+        Hub { state: Mutex::new((0, Outcome::Built)), changed: Condvar::new() }
+    }
+
+    pub fn publish(&self, outcome: Outcome) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0 += 1;
+        state.1 = outcome;
+        self.changed.notify_all();
+    }
+
+    fn current(&self) -> (u64, Outcome) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Waits until the generation passes `seen`, or `timeout`.
+    fn wait_past(&self, seen: u64, timeout: Duration) -> Option<(u64, Outcome)> {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let (state, _) =
+            self.changed.wait_timeout_while(state, timeout, |s| s.0 == seen).unwrap_or_else(|e| e.into_inner());
+        (state.0 != seen).then(|| state.clone())
+    }
+}
+
+/// What the server threads share with the rebuild loop.
+pub struct Shared {
+    pub site: RwLock<Files>,
+    pub hub: Hub,
+    /// Whether the server is bound to loopback, and so checks Host.
+    local_only: bool,
+    streams: AtomicUsize,
+}
+
+/// A running server; dropping it does not stop the threads (the process
+/// ends them).
+pub struct Running {
+    pub shared: Arc<Shared>,
+    pub addr: SocketAddr,
+}
+
+/// Binds `addr` and starts answering.
+pub fn start(addr: SocketAddr) -> std::io::Result<Running> {
+    let listener = TcpListener::bind(addr)?;
+    let addr = listener.local_addr()?;
+    // Accepted sockets take these timeouts from the listener, so an idle or
+    // slow client is dropped (tiny_http answers a read timeout with 408).
+    let sock = socket2::SockRef::from(&listener);
+    sock.set_read_timeout(Some(IDLE))?;
+    sock.set_write_timeout(Some(IDLE))?;
+    let server = Server::from_listener(listener, None).map_err(std::io::Error::other)?;
+    let server = Arc::new(server);
+    keep_accepting(addr);
+    let shared = Arc::new(Shared {
+        site: RwLock::new(Files::default()),
+        hub: Hub::new(),
+        local_only: addr.ip().is_loopback(),
+        streams: AtomicUsize::new(0),
+    });
+    for _ in 0..WORKERS {
+        let (server, shared) = (Arc::clone(&server), Arc::clone(&shared));
+        std::thread::spawn(move || {
+            loop {
+                match server.recv() {
+                    Ok(request) => answer(&shared, request),
+                    Err(_) => std::thread::sleep(Duration::from_millis(50)),
+                }
+            }
+        });
+    }
+    Ok(Running { shared, addr })
+}
+
+/// The listener's timeout also limits how long `accept` waits, and tiny_http
+/// stops accepting on the first error; a connection every few seconds keeps
+/// `accept` from ever waiting that long (tiny_http wakes its own accept
+/// loop the same way when it shuts down).
+fn keep_accepting(addr: SocketAddr) {
+    let addr = match addr {
+        SocketAddr::V4(a) if a.ip().is_unspecified() => SocketAddr::from(([127, 0, 0, 1], a.port())),
+        SocketAddr::V6(a) if a.ip().is_unspecified() => SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, a.port())),
+        a => a,
+    };
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(IDLE / 3);
+            let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
+        }
+    });
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are ASCII")
+}
+
+fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
+    let mut response = Response::from_data(body)
+        .with_status_code(status)
+        .with_header(header("Content-Type", content_type))
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"));
+    for (name, value) in extra {
+        response.add_header(header(name, value));
+    }
+    let _ = request.respond(response);
+}
+
+fn plain(request: Request, status: u16, text: &str, extra: &[(&str, &str)]) {
+    respond(request, status, "text/plain; charset=utf-8", format!("{text}\n").into_bytes(), extra);
+}
+
+fn answer(shared: &Arc<Shared>, request: Request) {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        return plain(request, 405, "405 only GET and HEAD are answered here", &[("Allow", "GET, HEAD")]);
+    }
+    let host = request.headers().iter().find(|h| h.field.equiv("Host")).map(|h| h.value.as_str().to_string());
+    match host {
+        None => return plain(request, 400, "400 the request has no Host header", &[]),
+        Some(h) if shared.local_only && !http::is_local_host(&h) => {
+            return plain(request, 403, "403 this preview answers only to localhost", &[]);
+        }
+        Some(_) => {}
+    }
+    let wanted = {
+        let site = shared.site.read().unwrap_or_else(|e| e.into_inner());
+        http::resolve(request.url(), |rel| site.is_folder(rel))
+    };
+    match wanted {
+        Err(Refusal::TooLong) => plain(request, 414, "414 the path is too long", &[]),
+        Err(Refusal::BadRequest) => plain(request, 400, "400 that is not a path of this site", &[]),
+        Ok(Wanted::Slash(to)) => plain(request, 301, &format!("moved to {to}"), &[("Location", &to)]),
+        Ok(Wanted::LiveScript) => {
+            respond(request, 200, http::content_type("live.js"), LIVE_JS.as_bytes().to_vec(), &[]);
+        }
+        Ok(Wanted::Events) => stream(shared, request),
+        Ok(Wanted::File(rel)) => file(shared, request, &rel),
+    }
+}
+
+fn file(shared: &Shared, request: Request, rel: &str) {
+    let (status, name, bytes) = {
+        let site = shared.site.read().unwrap_or_else(|e| e.into_inner());
+        match site.files.get(rel) {
+            Some(bytes) => (200, rel, Some(Arc::clone(bytes))),
+            None => (404, "404.html", site.files.get("404.html").cloned()),
+        }
+    };
+    let Some(bytes) = bytes else {
+        return plain(request, 404, "404 not found", &[]);
+    };
+    let kind = http::content_type(name);
+    let body = if kind.starts_with("text/html") { http::with_live_script(&bytes) } else { bytes.to_vec() };
+    respond(request, status, kind, body, &[]);
+}
+
+/// `GET /__pamphlet/events`: a Server-Sent Events stream on a thread of its
+/// own, until the client goes away.
+fn stream(shared: &Arc<Shared>, request: Request) {
+    if shared.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
+        shared.streams.fetch_sub(1, Ordering::SeqCst);
+        return plain(request, 503, "503 too many live-reload streams are open", &[("Retry-After", "5")]);
+    }
+    let shared = Arc::clone(shared);
+    std::thread::spawn(move || {
+        let mut out = request.into_writer();
+        let _ = send_events(&shared, &mut out);
+        shared.streams.fetch_sub(1, Ordering::SeqCst);
+    });
+}
+
+fn send_events(shared: &Shared, out: &mut dyn Write) -> std::io::Result<()> {
+    out.write_all(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+          X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 500\n\n",
+    )?;
+    let (mut seen, outcome) = shared.hub.current();
+    if let Outcome::Failed(json) = outcome {
+        write_event(out, "error", &json)?;
+    }
+    out.flush()?;
+    loop {
+        match shared.hub.wait_past(seen, KEEP_ALIVE) {
+            Some((generation, outcome)) => {
+                seen = generation;
+                match outcome {
+                    Outcome::Built => write_event(out, "reload", "{}")?,
+                    Outcome::Failed(json) => write_event(out, "error", &json)?,
+                }
+            }
+            None => out.write_all(b": still here\n\n")?,
+        }
+        out.flush()?;
+    }
+}
+
+fn write_event(out: &mut dyn Write, name: &str, data: &str) -> std::io::Result<()> {
+    writeln!(out, "event: {name}")?;
+    for line in data.lines() {
+        writeln!(out, "data: {line}")?;
+    }
+    out.write_all(b"\n")
+}
+
+const LIVE_JS: &str = include_str!("live.js");
