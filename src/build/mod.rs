@@ -51,13 +51,35 @@ impl Report {
 
 /// Reads the site at `root` and renders it into `sink`.
 pub fn run(root: &Path, options: &BuildOptions, sink: &dyn Sink) -> Report {
+    let (report, parts) = build(root, options, sink, false);
+    if let Some(parts) = parts {
+        drop_later(parts);
+    }
+    report
+}
+
+/// A build's loaded site and rendering state, kept by a [`Session`].
+pub struct Parts {
+    pub config: Config,
+    pub content: Content,
+    pub templates: templates::Templates,
+    pub prepared: pages::Prepared,
+    pub bodies: pages::Bodies,
+    pub highlighter: crate::markdown::Highlighter,
+    pub today: civil::Date,
+}
+
+/// The build; with `keep`, also what it loaded and the rendered bodies,
+/// for rebuilding in part later. No parts come back when config or
+/// templates could not be loaded.
+fn build(root: &Path, options: &BuildOptions, sink: &dyn Sink, keep: bool) -> (Report, Option<Parts>) {
     let started = Instant::now();
     let mut report = Report::default();
     let mut config = match config::load(root) {
         Ok(c) => c,
         Err(diags) => {
             report.diagnostics = diags;
-            return report;
+            return (report, None);
         }
     };
     if let Some(url) = &options.base_url {
@@ -75,12 +97,20 @@ pub fn run(root: &Path, options: &BuildOptions, sink: &dyn Sink) -> Report {
     report.pages = content.pages.len();
     report.sections = content.sections.len();
     let today = options.today.unwrap_or_else(|| today_in(&config));
+    let mut kept = None;
     match templates::load(&config) {
         Ok(templates) => {
-            let (files, render_diags) = pages::render_all(&config, &content, templates, today, sink);
+            let links = templates::context::Links { config: &config, content: &content, today };
+            let prepared = pages::prepare(&links, &templates);
+            stage("prepare");
+            let highlighter = crate::markdown::Highlighter::default();
+            let r =
+                pages::Render { links, templates: &templates, prepared: &prepared, highlighter: &highlighter, sink };
+            let (files, render_diags, bodies) = pages::render_all(&r, keep);
             report.files = files;
             diags.extend(render_diags);
             stage("render");
+            kept = Some((templates, prepared, bodies, highlighter));
         }
         Err(template_diags) => diags.extend(template_diags),
     }
@@ -90,11 +120,19 @@ pub fn run(root: &Path, options: &BuildOptions, sink: &dyn Sink) -> Report {
             d.severity = Severity::Error;
         }
     }
-    drop_later(content);
     crate::error::normalize(&mut diags);
     report.diagnostics = diags;
     report.elapsed = started.elapsed();
-    report
+    let parts = kept.map(|(templates, prepared, bodies, highlighter)| Parts {
+        config,
+        content,
+        templates,
+        prepared,
+        bodies,
+        highlighter,
+        today,
+    });
+    (report, parts)
 }
 
 /// Frees a large value on another thread. Taking a site of ten thousand

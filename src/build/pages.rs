@@ -1,13 +1,11 @@
 //! Rendering pages, sections and tag pages through their templates, in parallel.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use jiff::civil;
 use rayon::prelude::*;
 use tera::Value;
 
-use crate::config::Config;
-use crate::content::{Content, Doc, Page, Section, Target};
+use crate::content::{Doc, Page, Section, Target};
 use crate::error::{Diagnostic, Location, Problem};
 use crate::markdown::{self, Highlighter, LinkResolver, TermHtml};
 use crate::output::Sink;
@@ -52,67 +50,102 @@ fn term_tips(links: &Links) -> Vec<TermHtml> {
         .collect()
 }
 
-/// Shared, read-only state of one render.
-struct Render<'a> {
-    links: Links<'a>,
-    templates: Templates,
-    config_value: Value,
-    site: Value,
-    page_values: Vec<Value>,
-    term_tips: Vec<TermHtml>,
-    own_fields: OwnFields,
-    highlighter: Highlighter,
-    sink: &'a dyn Sink,
+/// What rendering needs besides the content itself: the serialized pages,
+/// sections and site, worked out once per build (and kept by a `serve`
+/// session, which brings them up to date after each edit).
+pub struct Prepared {
+    pub config_value: Value,
+    pub page_values: Vec<Value>,
+    pub section_values: Vec<Value>,
+    pub site: Value,
+    pub term_tips: Vec<TermHtml>,
+    pub own_fields: OwnFields,
 }
 
-/// Renders everything; returns how many files were written, and problems.
-pub fn render_all(
-    config: &Config,
-    content: &Content,
-    templates: Templates,
-    today: civil::Date,
-    sink: &dyn Sink,
-) -> (usize, Vec<Diagnostic>) {
-    let links = Links { config, content, today };
-    let page_values: Vec<Value> =
-        (0..content.pages.len()).into_par_iter().map(|i| Value::from_serializable(&context::page(&links, i))).collect();
-    let section_values: Vec<Value> = content
-        .sections
-        .iter()
-        .map(|s| {
-            let mut map = Value::from_serializable(&context::section(&links, s)).into_map().unwrap_or_default();
-            let pages: Vec<Value> = s.pages.iter().map(|&p| page_values[p].clone()).collect();
-            map.insert("pages".into(), Value::from(pages));
-            Value::from(map)
-        })
-        .collect();
-    templates.set_lookup(lookup(&links, &page_values, &section_values));
-    let site = site_value(&links, &page_values);
-    let r = Render {
-        config_value: Value::from_serializable(&ConfigContext::new(config)),
-        site,
-        term_tips: term_tips(&links),
-        own_fields: OwnFields { terms_used: templates.mention("terms_used"), used_in: templates.mention("used_in") },
+/// Serializes every page and section, builds `site`, and gives the lookup
+/// functions their data.
+pub fn prepare(links: &Links, templates: &Templates) -> Prepared {
+    let content = links.content;
+    let page_values: Vec<Value> = (0..content.pages.len()).into_par_iter().map(|i| page_value(links, i)).collect();
+    let section_values: Vec<Value> =
+        (0..content.sections.len()).map(|i| section_value(links, i, &page_values)).collect();
+    templates.set_lookup(lookup(links, &page_values, &section_values));
+    Prepared {
+        config_value: Value::from_serializable(&ConfigContext::new(links.config)),
+        site: site_value(links, &page_values),
+        term_tips: term_tips(links),
+        own_fields: own_fields(templates),
         page_values,
-        highlighter: Highlighter::default(),
-        templates,
-        links,
-        sink,
-    };
-
-    let page_results: Vec<Vec<Diagnostic>> = (0..content.pages.len()).into_par_iter().map(|i| r.page(i)).collect();
-    let section_results: Vec<Vec<Diagnostic>> =
-        (0..content.sections.len()).into_par_iter().map(|i| r.section(i, &section_values[i])).collect();
-    let mut diags: Vec<Diagnostic> = page_results.into_iter().chain(section_results).flatten().collect();
-    let mut files = content.pages.len() + content.sections.len();
-    files += r.tags(&mut diags);
-    files += r.catalog_views(&mut diags);
-    files += super::extras::write_all(&r.links, &r.templates, &r.config_value, &r.site, sink, &mut diags);
-    super::drop_later((r.page_values, r.site, r.templates, section_values));
-    (files, diags)
+        section_values,
+    }
 }
 
-fn lookup(links: &Links, pages: &[Value], sections: &[Value]) -> Lookup {
+pub fn page_value(links: &Links, i: usize) -> Value {
+    Value::from_serializable(&context::page(links, i))
+}
+
+/// Section `i` with the values of the pages it lists.
+pub fn section_value(links: &Links, i: usize, page_values: &[Value]) -> Value {
+    let s = &links.content.sections[i];
+    let mut map = Value::from_serializable(&context::section(links, s)).into_map().unwrap_or_default();
+    let pages: Vec<Value> = s.pages.iter().map(|&p| page_values[p].clone()).collect();
+    map.insert("pages".into(), Value::from(pages));
+    Value::from(map)
+}
+
+pub fn own_fields(templates: &Templates) -> OwnFields {
+    OwnFields { terms_used: templates.mention("terms_used"), used_in: templates.mention("used_in") }
+}
+
+/// The bodies of pages and sections as HTML, kept by a `serve` session so
+/// that a change elsewhere re-renders a page without its Markdown.
+#[derive(Default)]
+pub struct Bodies {
+    pub pages: Vec<Option<String>>,
+    pub sections: Vec<Option<String>>,
+}
+
+/// One render: the content, its prepared values, and where files go.
+pub struct Render<'a> {
+    pub links: Links<'a>,
+    pub templates: &'a Templates,
+    pub prepared: &'a Prepared,
+    pub highlighter: &'a Highlighter,
+    pub sink: &'a dyn Sink,
+}
+
+/// A page or section rendered: its problems and, when asked for, its body.
+pub struct Rendered {
+    pub diags: Vec<Diagnostic>,
+    pub body: Option<String>,
+}
+
+/// Renders everything; returns how many files were written, problems, and
+/// (when `keep` is set) the bodies.
+pub fn render_all(r: &Render, keep: bool) -> (usize, Vec<Diagnostic>, Bodies) {
+    let content = r.links.content;
+    let pages: Vec<Rendered> = (0..content.pages.len()).into_par_iter().map(|i| r.page(i, None, keep)).collect();
+    let sections: Vec<Rendered> =
+        (0..content.sections.len()).into_par_iter().map(|i| r.section(i, None, keep)).collect();
+    let mut bodies = Bodies::default();
+    let mut diags = Vec::new();
+    for done in pages {
+        diags.extend(done.diags);
+        bodies.pages.push(done.body);
+    }
+    for done in sections {
+        diags.extend(done.diags);
+        bodies.sections.push(done.body);
+    }
+    let mut files = content.pages.len() + content.sections.len();
+    files += r.tags(None, &mut diags);
+    files += r.catalog_views(&mut diags);
+    files +=
+        super::extras::write_all(&r.links, r.templates, &r.prepared.config_value, &r.prepared.site, r.sink, &mut diags);
+    (files, diags, bodies)
+}
+
+pub fn lookup(links: &Links, pages: &[Value], sections: &[Value]) -> Lookup {
     let mut lookup = Lookup { base_url: links.config.base_url.clone(), ..Lookup::default() };
     for (source, target) in &links.content.by_source {
         let doc = links.content.doc(*target);
@@ -127,20 +160,20 @@ fn lookup(links: &Links, pages: &[Value], sections: &[Value]) -> Lookup {
 
 impl Render<'_> {
     fn resolver(&self) -> Resolver<'_> {
-        Resolver { links: &self.links, terms: &self.term_tips }
+        Resolver { links: &self.links, terms: &self.prepared.term_tips }
     }
 
     /// The body of `doc` as HTML, with its warnings as diagnostics.
     fn body(&self, doc: &Doc, diags: &mut Vec<Diagnostic>) -> String {
         let config = &self.links.config.markdown;
-        let rendered = markdown::render(doc.body(), &doc.scan, config, &self.resolver(), &self.highlighter);
+        let rendered = markdown::render(doc.body(), &doc.scan, config, &self.resolver(), self.highlighter);
         for (problem, offset, len) in rendered.warnings {
             diags.push(Diagnostic::warning(problem, doc.body_location(offset, len)));
         }
         rendered.html
     }
 
-    fn template_for(&self, doc: &Doc, candidates: &[&str]) -> Result<String, Diagnostic> {
+    pub fn template_for(&self, doc: &Doc, candidates: &[&str]) -> Result<String, Diagnostic> {
         if let Some(name) = &doc.meta.template {
             return if self.templates.has(name) {
                 Ok(name.clone())
@@ -167,35 +200,16 @@ impl Render<'_> {
         }
     }
 
-    fn page(&self, i: usize) -> Vec<Diagnostic> {
+    /// The template page `i` is rendered with, or why there is none.
+    pub fn page_template(&self, i: usize) -> Result<String, Diagnostic> {
         let page: &Page = &self.links.content.pages[i];
-        let mut diags = Vec::new();
-        if page.doc.shadowed {
-            return diags;
-        }
         let kind_template = format!("{}.html", page.kind.name());
-        let name = match self.template_for(&page.doc, &[&kind_template, "page.html"]) {
-            Ok(n) => n,
-            Err(d) => return vec![d],
-        };
-        let html = self.body(&page.doc, &mut diags);
-        let path = self.links.path(&page.doc.url);
-        let mut ctx = base_context(&self.config_value, &self.site, &path);
-        let mut value = with_content(&self.page_values[i], &html).into_map().unwrap_or_default();
-        if let Some(own) = Value::from_serializable(&context::page_own(&self.links, i, self.own_fields)).into_map() {
-            value.extend(own);
-        }
-        ctx.insert_value("page", Value::from(value));
-        self.write(&page.doc.url, &name, &ctx, &mut diags);
-        diags
+        self.template_for(&page.doc, &[&kind_template, "page.html"])
     }
 
-    fn section(&self, i: usize, value: &Value) -> Vec<Diagnostic> {
+    /// The template section `i` is rendered with, or why there is none.
+    pub fn section_template(&self, i: usize) -> Result<String, Diagnostic> {
         let section: &Section = &self.links.content.sections[i];
-        let mut diags = Vec::new();
-        if section.doc.shadowed {
-            return diags;
-        }
         let kind_template = section.kind.map(|k| format!("{}-section.html", k.name()));
         let mut candidates: Vec<&str> = Vec::new();
         if i == 0 {
@@ -203,11 +217,54 @@ impl Render<'_> {
         }
         candidates.extend(kind_template.as_deref());
         candidates.push("section.html");
-        let name = match self.template_for(&section.doc, &candidates) {
+        self.template_for(&section.doc, &candidates)
+    }
+
+    /// Renders page `i`, with `body` as its HTML when it is known already.
+    pub fn page(&self, i: usize, body: Option<&str>, keep: bool) -> Rendered {
+        let page: &Page = &self.links.content.pages[i];
+        let mut diags = Vec::new();
+        if page.doc.shadowed {
+            return Rendered { diags, body: None };
+        }
+        let name = match self.page_template(i) {
             Ok(n) => n,
-            Err(d) => return vec![d],
+            Err(d) => return Rendered { diags: vec![d], body: None },
         };
-        let html = self.body(&section.doc, &mut diags);
+        let html = match body {
+            Some(b) => b.to_string(),
+            None => self.body(&page.doc, &mut diags),
+        };
+        let path = self.links.path(&page.doc.url);
+        let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &path);
+        let mut value = with_content(&self.prepared.page_values[i], &html).into_map().unwrap_or_default();
+        if let Some(own) =
+            Value::from_serializable(&context::page_own(&self.links, i, self.prepared.own_fields)).into_map()
+        {
+            value.extend(own);
+        }
+        ctx.insert_value("page", Value::from(value));
+        self.write(&page.doc.url, &name, &ctx, &mut diags);
+        Rendered { diags, body: keep.then_some(html) }
+    }
+
+    /// Renders section `i` (each page of it, when paginated), with `body`
+    /// as its HTML when it is known already.
+    pub fn section(&self, i: usize, body: Option<&str>, keep: bool) -> Rendered {
+        let section: &Section = &self.links.content.sections[i];
+        let mut diags = Vec::new();
+        if section.doc.shadowed {
+            return Rendered { diags, body: None };
+        }
+        let name = match self.section_template(i) {
+            Ok(n) => n,
+            Err(d) => return Rendered { diags: vec![d], body: None },
+        };
+        let html = match body {
+            Some(b) => b.to_string(),
+            None => self.body(&section.doc, &mut diags),
+        };
+        let value = &self.prepared.section_values[i];
         let with_body = with_content(value, &html);
         let pages: Vec<Value> = value
             .as_map()
@@ -229,16 +286,16 @@ impl Render<'_> {
             let mut map = with_body.clone().into_map().unwrap_or_default();
             map.insert("pages".into(), Value::from(chunk.to_vec()));
             map.insert("paginator".into(), Value::from_serializable(&paginator));
-            let mut ctx = base_context(&self.config_value, &self.site, &self.links.path(&url));
+            let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &self.links.path(&url));
             ctx.insert_value("section", Value::from(map));
             self.write(&url, &name, &ctx, &mut diags);
         }
-        diags
+        Rendered { diags, body: keep.then_some(html) }
     }
 
     /// The catalog narrowed to one category (`/tools/category/NAME/`) or one
     /// status (`/tools/status/NAME/`), when the theme has `tool-view.html`.
-    fn catalog_views(&self, diags: &mut Vec<Diagnostic>) -> usize {
+    pub fn catalog_views(&self, diags: &mut Vec<Diagnostic>) -> usize {
         if !self.templates.has("tool-view.html") {
             return 0;
         }
@@ -247,7 +304,7 @@ impl Render<'_> {
             .par_iter()
             .map(|view| {
                 let mut diags = Vec::new();
-                let tools: Vec<Value> = view.tools.iter().map(|&i| self.page_values[i].clone()).collect();
+                let tools: Vec<Value> = view.tools.iter().map(|&i| self.prepared.page_values[i].clone()).collect();
                 let path = self.links.path(&view.url);
                 let mut map: HashMap<&str, Value> = HashMap::new();
                 map.insert("kind", Value::from(view.kind));
@@ -257,7 +314,7 @@ impl Render<'_> {
                 map.insert("path", Value::from(path.as_str()));
                 map.insert("permalink", Value::from(self.links.permalink(&view.url)));
                 map.insert("tools", Value::from(tools));
-                let mut ctx = base_context(&self.config_value, &self.site, &path);
+                let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &path);
                 ctx.insert("view", &map);
                 self.write(&view.url, "tool-view.html", &ctx, &mut diags);
                 diags
@@ -267,16 +324,20 @@ impl Render<'_> {
         views.len()
     }
 
-    /// `/tags/` and `/tags/NAME/`, when the theme has templates for them.
-    fn tags(&self, diags: &mut Vec<Diagnostic>) -> usize {
-        let tags = crate::templates::site::tags(&self.links);
+    /// `/tags/` and `/tags/NAME/`, when the theme has templates for them;
+    /// with `only`, the index and just those tags (by slug).
+    pub fn tags(&self, only: Option<(&HashSet<String>, bool)>, diags: &mut Vec<Diagnostic>) -> usize {
+        let mut tags = crate::templates::site::tags(&self.links);
         if tags.is_empty() {
             return 0;
         }
         let mut written = 0;
-        if self.templates.has("tags.html") {
+        if let Some((slugs, _)) = only {
+            tags.retain(|slug, _| slugs.contains(slug));
+        }
+        if self.templates.has("tags.html") && only.is_none_or(|(_, index)| index) {
             let url = UrlPath::from_segments(["tags"]);
-            let ctx = base_context(&self.config_value, &self.site, &self.links.path(&url));
+            let ctx = base_context(&self.prepared.config_value, &self.prepared.site, &self.links.path(&url));
             self.write(&url, "tags.html", &ctx, diags);
             written += 1;
         }
@@ -293,9 +354,10 @@ impl Render<'_> {
                     tag.insert("permalink", Value::from(self.links.permalink(&url)));
                     tag.insert(
                         "pages",
-                        Value::from(pages.iter().map(|&i| self.page_values[i].clone()).collect::<Vec<_>>()),
+                        Value::from(pages.iter().map(|&i| self.prepared.page_values[i].clone()).collect::<Vec<_>>()),
                     );
-                    let mut ctx = base_context(&self.config_value, &self.site, &self.links.path(&url));
+                    let mut ctx =
+                        base_context(&self.prepared.config_value, &self.prepared.site, &self.links.path(&url));
                     ctx.insert("tag", &tag);
                     self.write(&url, "tag.html", &ctx, &mut diags);
                     diags

@@ -2,7 +2,7 @@
 //! `get_page` and `get_section`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use tera::{Error, Kwargs, State, Tera, Value};
 
@@ -22,23 +22,24 @@ pub fn register_filters(tera: &mut Tera) {
 }
 
 /// Where the lookup functions find their data. Templates are compiled before
-/// content is rendered, so the data is filled in once it exists.
-pub type LookupSlot = Arc<OnceLock<Lookup>>;
+/// content is rendered, so the data is filled in once it exists (and, in
+/// `serve`, brought up to date after each edit).
+pub type LookupSlot = Arc<RwLock<Lookup>>;
 
-fn filled(slot: &LookupSlot) -> Result<&Lookup, Error> {
-    slot.get().ok_or_else(|| Error::message("pages are not loaded yet"))
+fn filled(slot: &LookupSlot) -> RwLockReadGuard<'_, Lookup> {
+    slot.read().unwrap_or_else(|e| e.into_inner())
 }
 
 pub fn register_lookup(tera: &mut Tera, slot: &LookupSlot) {
     let l = slot.clone();
-    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| get_url(filled(&l)?, kwargs));
+    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| get_url(&filled(&l), kwargs));
     let l = slot.clone();
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
-        find(&filled(&l)?.pages, kwargs, "page", "get_page(path=\"explainers/open-weights.md\")")
+        find(&filled(&l).pages, kwargs, "page", "get_page(path=\"explainers/open-weights.md\")")
     });
     let l = slot.clone();
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
-        find(&filled(&l)?.sections, kwargs, "section", "get_section(path=\"explainers/_index.md\")")
+        find(&filled(&l).sections, kwargs, "section", "get_section(path=\"explainers/_index.md\")")
     });
 }
 
@@ -122,8 +123,7 @@ mod tests {
             base_url: "https://e.org".into(),
             ..Lookup::default()
         };
-        let slot = LookupSlot::default();
-        let _ = slot.set(lookup);
+        let slot = LookupSlot::new(RwLock::new(lookup));
         register_lookup(&mut tera, &slot);
         tera.add_raw_template("t", template)?;
         tera.render("t", &tera::Context::new())

@@ -116,7 +116,12 @@ impl Templates {
 
     /// Gives the lookup functions (`get_page` …) the loaded content.
     pub fn set_lookup(&self, lookup: Lookup) {
-        let _ = self.lookup.set(lookup);
+        *self.lookup.write().unwrap_or_else(|e| e.into_inner()) = lookup;
+    }
+
+    /// Changes what the lookup functions find (after an edit, in `serve`).
+    pub fn update_lookup(&self, change: impl FnOnce(&mut Lookup)) {
+        change(&mut self.lookup.write().unwrap_or_else(|e| e.into_inner()));
     }
 
     /// Renders `name`; a failure becomes a diagnostic at the template's line
