@@ -24,6 +24,19 @@ pub fn write_all(
     sink: &dyn Sink,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
+    write_generated(links, templates, config, site, sink, diags) + copy_static(links, sink, diags)
+}
+
+/// The files made from the content: 404, redirects, calendars, feed,
+/// sitemap, robots.txt and the highlighting stylesheet.
+pub fn write_generated(
+    links: &Links,
+    templates: &Templates,
+    config: &Value,
+    site: &Value,
+    sink: &dyn Sink,
+    diags: &mut Vec<Diagnostic>,
+) -> usize {
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if templates.has("404.html") {
         let ctx = base_context(config, site, &format!("{}/404.html", links.config.base_path()));
@@ -54,8 +67,6 @@ pub fn write_all(
     let failed: Vec<Diagnostic> =
         files.par_iter().filter_map(|(path, bytes)| sink.write(path, bytes).err().map(Diagnostic::global)).collect();
     diags.extend(failed);
-    let mut count = count;
-    count += copy_static(links, sink, diags);
     count
 }
 
@@ -149,7 +160,7 @@ fn robots(links: &Links) -> String {
 /// Theme `static/`, then the site's `assets/`, then files beside pages in
 /// `content/`. A site file may not replace a theme file silently: the later
 /// one wins only for theme files, which sites are meant to override.
-fn copy_static(links: &Links, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
+pub fn copy_static(links: &Links, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
     let config = links.config;
     let mut site_files: Vec<(PathBuf, PathBuf)> = list_dir(&config.root.join("assets"));
     site_files.extend(links.content.assets.iter().map(|a| (a.from.clone(), a.to.clone())));
@@ -193,7 +204,7 @@ fn copy(sink: &dyn Sink, from: &Path, to: &Path, diags: &mut Vec<Diagnostic>) ->
 }
 
 /// Files under `dir`, with their paths relative to it; hidden files skipped.
-fn list_dir(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
+pub fn list_dir(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
     if !dir.is_dir() {
         return Vec::new();
     }

@@ -7,6 +7,7 @@
 mod calendar;
 mod extras;
 mod feed;
+mod incremental;
 mod pages;
 mod session;
 

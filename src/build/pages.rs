@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 use tera::Value;
 
-use crate::content::{Doc, Page, Section, Target};
+use crate::content::{Content, Doc, Page, Section, Target};
 use crate::error::{Diagnostic, Location, Problem};
 use crate::markdown::{self, Highlighter, LinkResolver, TermHtml};
 use crate::output::Sink;
@@ -145,6 +145,42 @@ pub fn render_all(r: &Render, keep: bool) -> (usize, Vec<Diagnostic>, Bodies) {
     (files, diags, bodies)
 }
 
+/// The template page `i` is rendered with, or why there is none.
+pub fn page_template(templates: &Templates, content: &Content, i: usize) -> Result<String, Diagnostic> {
+    let page: &Page = &content.pages[i];
+    let kind_template = format!("{}.html", page.kind.name());
+    template_for(templates, &page.doc, &[&kind_template, "page.html"])
+}
+
+/// The template section `i` is rendered with, or why there is none.
+pub fn section_template(templates: &Templates, content: &Content, i: usize) -> Result<String, Diagnostic> {
+    let section: &Section = &content.sections[i];
+    let kind_template = section.kind.map(|k| format!("{}-section.html", k.name()));
+    let mut candidates: Vec<&str> = Vec::new();
+    if i == 0 {
+        candidates.push("index.html");
+    }
+    candidates.extend(kind_template.as_deref());
+    candidates.push("section.html");
+    template_for(templates, &section.doc, &candidates)
+}
+
+pub fn template_for(templates: &Templates, doc: &Doc, candidates: &[&str]) -> Result<String, Diagnostic> {
+    if let Some(name) = &doc.meta.template {
+        return if templates.has(name) {
+            Ok(name.clone())
+        } else {
+            let at = doc.text.find("template").unwrap_or(0);
+            let loc = Location::at(&doc.file, &doc.text, at, 8);
+            Err(Diagnostic::error(Problem::Template(format!("template `{name}` not found")), loc))
+        };
+    }
+    templates.pick(candidates).map(str::to_string).ok_or_else(|| {
+        let message = format!("no template to render this with (looked for {})", candidates.join(", "));
+        Diagnostic::error(Problem::Template(message), Location::file(&doc.file))
+    })
+}
+
 pub fn lookup(links: &Links, pages: &[Value], sections: &[Value]) -> Lookup {
     let mut lookup = Lookup { base_url: links.config.base_url.clone(), ..Lookup::default() };
     for (source, target) in &links.content.by_source {
@@ -173,22 +209,6 @@ impl Render<'_> {
         rendered.html
     }
 
-    pub fn template_for(&self, doc: &Doc, candidates: &[&str]) -> Result<String, Diagnostic> {
-        if let Some(name) = &doc.meta.template {
-            return if self.templates.has(name) {
-                Ok(name.clone())
-            } else {
-                let at = doc.text.find("template").unwrap_or(0);
-                let loc = Location::at(&doc.file, &doc.text, at, 8);
-                Err(Diagnostic::error(Problem::Template(format!("template `{name}` not found")), loc))
-            };
-        }
-        self.templates.pick(candidates).map(str::to_string).ok_or_else(|| {
-            let message = format!("no template to render this with (looked for {})", candidates.join(", "));
-            Diagnostic::error(Problem::Template(message), Location::file(&doc.file))
-        })
-    }
-
     fn write(&self, url: &UrlPath, name: &str, ctx: &tera::Context, diags: &mut Vec<Diagnostic>) {
         match self.templates.render(name, ctx) {
             Ok(html) => {
@@ -200,26 +220,6 @@ impl Render<'_> {
         }
     }
 
-    /// The template page `i` is rendered with, or why there is none.
-    pub fn page_template(&self, i: usize) -> Result<String, Diagnostic> {
-        let page: &Page = &self.links.content.pages[i];
-        let kind_template = format!("{}.html", page.kind.name());
-        self.template_for(&page.doc, &[&kind_template, "page.html"])
-    }
-
-    /// The template section `i` is rendered with, or why there is none.
-    pub fn section_template(&self, i: usize) -> Result<String, Diagnostic> {
-        let section: &Section = &self.links.content.sections[i];
-        let kind_template = section.kind.map(|k| format!("{}-section.html", k.name()));
-        let mut candidates: Vec<&str> = Vec::new();
-        if i == 0 {
-            candidates.push("index.html");
-        }
-        candidates.extend(kind_template.as_deref());
-        candidates.push("section.html");
-        self.template_for(&section.doc, &candidates)
-    }
-
     /// Renders page `i`, with `body` as its HTML when it is known already.
     pub fn page(&self, i: usize, body: Option<&str>, keep: bool) -> Rendered {
         let page: &Page = &self.links.content.pages[i];
@@ -227,7 +227,7 @@ impl Render<'_> {
         if page.doc.shadowed {
             return Rendered { diags, body: None };
         }
-        let name = match self.page_template(i) {
+        let name = match page_template(self.templates, self.links.content, i) {
             Ok(n) => n,
             Err(d) => return Rendered { diags: vec![d], body: None },
         };
@@ -256,7 +256,7 @@ impl Render<'_> {
         if section.doc.shadowed {
             return Rendered { diags, body: None };
         }
-        let name = match self.section_template(i) {
+        let name = match section_template(self.templates, self.links.content, i) {
             Ok(n) => n,
             Err(d) => return Rendered { diags: vec![d], body: None },
         };

@@ -1,11 +1,26 @@
 //! A build that lives on: `serve` keeps one, and after an edit rebuilds only
 //! what the edit affects.
+//!
+//! Each changed path is judged by whether it exists now and whether the last
+//! build read it. An edit to a page re-renders that page and what shows it
+//! (see `incremental`); a template edit re-renders what uses that template,
+//! from the bodies kept in memory; an asset edit copies one file. Anything
+//! else (site.toml, a file added, removed or renamed, a section's
+//! `_index.md`) rebuilds the whole site. A failed rebuild changes nothing:
+//! the last good state stays, and the files that failed are tried again
+//! with every later change, so a site is never called good while one is
+//! still broken.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-use super::{BuildOptions, Report};
-use crate::output::MemorySink;
+use super::incremental::{self, Deps, Edit};
+use super::{BuildOptions, Parts, Report};
+use crate::config::ThemeSource;
+use crate::content::Target;
+use crate::error::{Diagnostic, Location};
+use crate::output::{MemorySink, Sink};
 
 /// What a rebuild made.
 #[derive(Debug, Default)]
@@ -22,22 +37,206 @@ pub struct Rebuild {
 pub struct Session {
     root: PathBuf,
     options: BuildOptions,
+    /// The last good build, when there is one to build on.
+    state: Option<State>,
+    /// Sources whose last edit failed: tried again with every change.
+    failing: BTreeSet<PathBuf>,
+    /// Files rendered by a rebuild that failed elsewhere, to be served with
+    /// the next good one.
+    pending: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+pub(super) struct State {
+    pub parts: Parts,
+    pub deps: Deps,
+    /// A rebuild failed after changing the state: the next one is whole.
+    pub stale: bool,
+}
+
+/// What one changed path asks for.
+#[derive(Debug, PartialEq, Eq)]
+enum Change {
+    Whole,
+    Page(usize, PathBuf),
+    Template(String),
+    /// A file copied as it is: from, to (relative to the output).
+    Copy(PathBuf, PathBuf),
+    Nothing,
 }
 
 impl Session {
     pub fn new(root: &Path, options: BuildOptions) -> Self {
-        Session { root: root.to_path_buf(), options }
+        Session { root: root.to_path_buf(), options, state: None, failing: BTreeSet::new(), pending: BTreeMap::new() }
     }
 
     /// Builds the whole site.
     pub fn full(&mut self) -> Rebuild {
         let sink = MemorySink::default();
-        let report = super::run(&self.root, &self.options, &sink);
+        let (report, parts) = super::build(&self.root, &self.options, &sink, true);
+        self.failing.clear();
+        self.pending.clear();
+        if report.has_errors() {
+            self.state = None;
+            return Rebuild { report, files: BTreeMap::new(), whole: true };
+        }
+        self.state = parts.map(|parts| State { deps: Deps::new(&parts), parts, stale: false });
         Rebuild { report, files: sink.into_files(), whole: true }
     }
 
     /// Rebuilds after changes to `paths` (absolute paths of sources).
-    pub fn apply(&mut self, _paths: &BTreeSet<PathBuf>) -> Rebuild {
-        self.full()
+    pub fn apply(&mut self, paths: &BTreeSet<PathBuf>) -> Rebuild {
+        let started = Instant::now();
+        let Some(state) = self.state.as_ref().filter(|s| !s.stale) else {
+            return self.full();
+        };
+        let mut all: BTreeSet<PathBuf> = paths.clone();
+        all.extend(self.failing.iter().cloned());
+        let changes: Vec<Change> = all.iter().map(|p| self.classify(state, p)).collect();
+        if changes.contains(&Change::Whole) {
+            return self.full();
+        }
+        let Some(state) = &mut self.state else {
+            return self.full();
+        };
+        let sink = MemorySink::default();
+        let mut diags = Vec::new();
+        let mut failing = BTreeSet::new();
+        for change in changes {
+            let outcome = match change {
+                Change::Page(i, rel) => incremental::page_edit(state, &self.options, i, &rel, &sink),
+                Change::Template(name) => incremental::template_edit(state, &name, &sink),
+                Change::Copy(from, to) => sink
+                    .copy(&from, &to)
+                    .map(|()| Edit::Done)
+                    .map_err(|p| vec![Diagnostic::error(p, Location::file(&from))]),
+                Change::Whole | Change::Nothing => Ok(Edit::Done),
+            };
+            match outcome {
+                Ok(Edit::Done) => {}
+                Ok(Edit::Whole) => return self.full(),
+                Err(found) => {
+                    failing.extend(found.iter().filter_map(|d| d.location.as_ref()).map(|l| self.root.join(&l.file)));
+                    diags.extend(found);
+                }
+            }
+        }
+        self.failing = failing;
+        crate::error::normalize(&mut diags);
+        let report = Report {
+            pages: state.parts.content.pages.len(),
+            sections: state.parts.content.sections.len(),
+            files: 0,
+            elapsed: started.elapsed(),
+            diagnostics: diags,
+        };
+        let mut files = std::mem::take(&mut self.pending);
+        files.extend(sink.into_files());
+        if report.has_errors() {
+            self.pending = files;
+            return Rebuild { report, files: BTreeMap::new(), whole: false };
+        }
+        Rebuild { report: Report { files: files.len(), ..report }, files, whole: false }
     }
+
+    /// What a change to `path` asks for, judged against the last build.
+    fn classify(&self, state: &State, path: &Path) -> Change {
+        let Ok(rel) = path.strip_prefix(&self.root) else {
+            return Change::Nothing;
+        };
+        let exists = path.is_file();
+        let content = &state.parts.content;
+        if let Ok(under) = rel.strip_prefix("content") {
+            let source = under.to_string_lossy().replace('\\', "/");
+            if path.is_dir() {
+                return if state.deps.knows_folder(rel) { Change::Nothing } else { Change::Whole };
+            }
+            if under.extension().is_some_and(|e| e == "md") {
+                return match (exists, content.by_source.get(&source)) {
+                    (true, Some(Target::Page(i))) => Change::Page(*i, under.to_path_buf()),
+                    (false, None) => Change::Nothing,
+                    // A section, a new page, or a page that is gone.
+                    _ => Change::Whole,
+                };
+            }
+            let asset = content.assets.iter().find(|a| a.to == under);
+            return match (exists, asset) {
+                (true, _) => Change::Copy(path.to_path_buf(), under.to_path_buf()),
+                (false, Some(_)) => Change::Whole,
+                (false, None) => Change::Nothing,
+            };
+        }
+        if let Some(name) = self.template_name(state, rel) {
+            return match (exists, state.parts.templates.has(&name)) {
+                (true, true) => Change::Template(name),
+                (false, false) => Change::Nothing,
+                _ => Change::Whole,
+            };
+        }
+        if let Some(to) = self.static_target(state, rel) {
+            return match (exists, state.deps.knows_file(rel)) {
+                (true, _) => to,
+                (false, false) => Change::Nothing,
+                (false, true) => Change::Whole,
+            };
+        }
+        if path.is_dir() && state.deps.knows_folder(rel) {
+            return Change::Nothing;
+        }
+        Change::Whole
+    }
+
+    /// The template name of a file under the site's or the theme's `templates/`.
+    fn template_name(&self, state: &State, rel: &Path) -> Option<String> {
+        let under = rel.strip_prefix("templates").ok().or_else(|| match &state.parts.config.theme {
+            ThemeSource::Dir(dir) => {
+                let theme = dir.strip_prefix(&self.root).unwrap_or(dir);
+                rel.strip_prefix(theme.join("templates")).ok()
+            }
+            ThemeSource::Builtin => None,
+        })?;
+        let name = under.to_string_lossy().replace('\\', "/");
+        (name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt")).then_some(name)
+    }
+
+    /// A file under `assets/` or the theme's `static/`: the copy it asks for.
+    fn static_target(&self, state: &State, rel: &Path) -> Option<Change> {
+        let from = self.root.join(rel);
+        if let Ok(under) = rel.strip_prefix("assets") {
+            return Some(Change::Copy(from, under.to_path_buf()));
+        }
+        let ThemeSource::Dir(dir) = &state.parts.config.theme else {
+            return None;
+        };
+        let theme = dir.strip_prefix(&self.root).unwrap_or(dir);
+        let under = rel.strip_prefix(theme.join("static")).ok()?;
+        // A site file of the same name replaces the theme's: nothing to copy.
+        let overridden =
+            self.root.join("assets").join(under).is_file() || state.parts.content.assets.iter().any(|a| a.to == under);
+        Some(if overridden { Change::Nothing } else { Change::Copy(from, under.to_path_buf()) })
+    }
+}
+
+/// Which sources the last build read: to tell an edit from a new file.
+pub(super) fn known_sources(parts: &Parts) -> (HashSet<PathBuf>, HashSet<PathBuf>) {
+    let root = &parts.config.root;
+    let mut files: HashSet<PathBuf> = HashSet::new();
+    for (_, doc) in parts.content.docs() {
+        files.insert(doc.file.clone());
+    }
+    for asset in &parts.content.assets {
+        files.insert(asset.from.strip_prefix(root).unwrap_or(&asset.from).to_path_buf());
+    }
+    let mut dirs = vec![root.join("assets")];
+    if let ThemeSource::Dir(dir) = &parts.config.theme {
+        dirs.push(dir.join("static"));
+        dirs.push(dir.join("templates"));
+    }
+    dirs.push(root.join("templates"));
+    for dir in dirs {
+        for (from, _) in super::extras::list_dir(&dir) {
+            files.insert(from.strip_prefix(root).unwrap_or(&from).to_path_buf());
+        }
+    }
+    let folders = files.iter().flat_map(|f| f.ancestors().skip(1).map(Path::to_path_buf)).collect();
+    (files, folders)
 }

@@ -120,6 +120,7 @@ impl Glossary {
     /// warns about terms no page uses and, with linking off, mentions left
     /// unlinked.
     pub fn record_uses(&mut self, content: &Content, mode: LinkMode, diags: &mut Vec<Diagnostic>) {
+        self.used_in = vec![Vec::new(); self.terms.len()];
         let mut unlinked: Vec<Vec<Option<Location>>> = vec![Vec::new(); self.terms.len()];
         // Pages in order of title, so each "used in" list comes out sorted.
         let docs: Vec<(Target, &Doc)> = content.docs().filter(|(_, doc)| !doc.shadowed).collect();
@@ -169,7 +170,7 @@ impl Glossary {
 }
 
 /// A term's names: its title, then its synonyms.
-fn names(content: &Content, page: usize) -> Vec<String> {
+pub fn names(content: &Content, page: usize) -> Vec<String> {
     let page = &content.pages[page];
     let mut out = vec![page.doc.meta.title.clone()];
     if let KindData::Term(t) = &page.data {

@@ -316,53 +316,10 @@ fn sort_by(name: &str) -> Result<SortBy, Problem> {
 }
 
 fn add_pages(config: &Config, content: &mut Content, docs: Vec<Parsed>, diags: &mut Vec<Diagnostic>) {
-    let dirs: HashMap<String, usize> = content.sections.iter().enumerate().map(|(i, s)| (s.dir.clone(), i)).collect();
-    let settings = KindSettings {
-        timezone_name: &config.timezone_name,
-        timezone: &config.timezone,
-        categories: &config.catalog.categories,
-    };
+    let dirs = section_dirs(content);
     // Each page is worked out on its own, in parallel; then they are placed in order.
-    let placed: Vec<(Page, Vec<Diagnostic>)> = docs
-        .into_par_iter()
-        .map(|mut p| {
-            let mut problems = Vec::new();
-            for (key, span) in p.fm.section_keys_set() {
-                problems.push((
-                    Problem::KeyNotForKind {
-                        key: key.into(),
-                        owner: "section (`_index.md`)".into(),
-                        kind: "page".into(),
-                    },
-                    span,
-                ));
-            }
-            let section = nearest_section(&dirs, p.source.dir());
-            let kind = match &p.fm.kind {
-                Some(k) => Kind::parse(k.get_ref()).unwrap_or_else(|e| {
-                    problems.push((e, k.span()));
-                    Kind::Page
-                }),
-                None => inherited_kind(content, section),
-            };
-            let data = kinds::kind_data(kind, &mut p.fm, &settings, &mut problems);
-            let slug = match &p.fm.slug {
-                Some(s) if slugify(s.get_ref()).is_empty() => {
-                    let reason = "must contain letters or digits".into();
-                    problems.push((Problem::BadValue { key: "slug".into(), reason }, s.span()));
-                    slugify(p.source.stem())
-                }
-                Some(s) => slugify(s.get_ref()),
-                None => slugify(p.source.stem()),
-            };
-            let dir = dir_url(p.source.dir());
-            let url = UrlPath::from_segments(dir.as_str().split('/').chain([slug.as_str()]));
-            let doc = doc(p, url, &mut problems);
-            let mut found = Vec::new();
-            report(&doc, problems, &mut found);
-            (Page { doc, kind, data, section }, found)
-        })
-        .collect();
+    let placed: Vec<(Page, Vec<Diagnostic>)> =
+        docs.into_par_iter().map(|p| place_page(config, content, &dirs, p)).collect();
     for (page, found) in placed {
         diags.extend(found);
         let index = content.pages.len();
@@ -370,6 +327,85 @@ fn add_pages(config: &Config, content: &mut Content, docs: Vec<Parsed>, diags: &
         content.sections[page.section].pages.push(index);
         content.pages.push(page);
     }
+}
+
+fn section_dirs(content: &Content) -> HashMap<String, usize> {
+    content.sections.iter().enumerate().map(|(i, s)| (s.dir.clone(), i)).collect()
+}
+
+/// Works out a page's section, kind, data and URL from its front matter.
+fn place_page(
+    config: &Config,
+    content: &Content,
+    dirs: &HashMap<String, usize>,
+    mut p: Parsed,
+) -> (Page, Vec<Diagnostic>) {
+    let settings = KindSettings {
+        timezone_name: &config.timezone_name,
+        timezone: &config.timezone,
+        categories: &config.catalog.categories,
+    };
+    let mut problems = Vec::new();
+    for (key, span) in p.fm.section_keys_set() {
+        problems.push((
+            Problem::KeyNotForKind { key: key.into(), owner: "section (`_index.md`)".into(), kind: "page".into() },
+            span,
+        ));
+    }
+    let section = nearest_section(dirs, p.source.dir());
+    let kind = match &p.fm.kind {
+        Some(k) => Kind::parse(k.get_ref()).unwrap_or_else(|e| {
+            problems.push((e, k.span()));
+            Kind::Page
+        }),
+        None => inherited_kind(content, section),
+    };
+    let data = kinds::kind_data(kind, &mut p.fm, &settings, &mut problems);
+    let slug = match &p.fm.slug {
+        Some(s) if slugify(s.get_ref()).is_empty() => {
+            let reason = "must contain letters or digits".into();
+            problems.push((Problem::BadValue { key: "slug".into(), reason }, s.span()));
+            slugify(p.source.stem())
+        }
+        Some(s) => slugify(s.get_ref()),
+        None => slugify(p.source.stem()),
+    };
+    let dir = dir_url(p.source.dir());
+    let url = UrlPath::from_segments(dir.as_str().split('/').chain([slug.as_str()]));
+    let doc = doc(p, url, &mut problems);
+    let mut found = Vec::new();
+    report(&doc, problems, &mut found);
+    (Page { doc, kind, data, section }, found)
+}
+
+/// Reads the page at `rel` (under `content/`) again, as it would be placed
+/// in `content`, with its first Markdown pass done as page number `index`.
+/// `None` when the file is no longer a page of the site (a draft now).
+pub fn reload_page(
+    config: &Config,
+    content: &Content,
+    rel: &Path,
+    index: usize,
+    options: LoadOptions,
+) -> Result<Option<Page>, Vec<Diagnostic>> {
+    let parsed = parse_file(&config.content_dir(), rel)?;
+    if parsed.fm.draft && !options.drafts {
+        return Ok(None);
+    }
+    let (mut page, diags) = place_page(config, content, &section_dirs(content), parsed);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    let scan_for = content.glossary.scan_for(Some(index), config.glossary.link);
+    page.doc.scan = markdown::scan(page.doc.body(), markdown::options(&config.markdown), scan_for.as_ref());
+    let problems: Vec<Diagnostic> = page
+        .doc
+        .scan
+        .problems
+        .iter()
+        .map(|(problem, offset, len)| Diagnostic::error(problem.clone(), page.doc.body_location(*offset, *len)))
+        .collect();
+    if problems.is_empty() { Ok(Some(page)) } else { Err(problems) }
 }
 
 fn inherited_kind(content: &Content, mut section: usize) -> Kind {
@@ -450,6 +486,18 @@ fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnosti
         for (problem, offset, len) in &doc.scan.problems {
             diags.push(Diagnostic::error(problem.clone(), doc.body_location(*offset, *len)));
         }
+    }
+    diags.extend(check_links(content));
+    let mut glossary = std::mem::take(&mut content.glossary);
+    glossary.record_uses(content, mode, diags);
+    content.glossary = glossary;
+}
+
+/// Every `@/` link of every page and section: to a page that exists, and to
+/// an anchor that page has.
+pub fn check_links(content: &Content) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (_, doc) in content.docs() {
         for link in &doc.scan.links {
             let target_doc = if link.page.is_empty() {
                 Some(doc)
@@ -466,12 +514,11 @@ fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnosti
             diags.push(Diagnostic::error(problem, doc.body_location(link.offset, link.len)));
         }
     }
-    let mut glossary = std::mem::take(&mut content.glossary);
-    glossary.record_uses(content, mode, diags);
-    content.glossary = glossary;
+    diags
 }
 
-fn sort_sections(content: &mut Content) {
+/// Orders each section's pages by its `sort_by`.
+pub fn sort_sections(content: &mut Content) {
     let pages = &content.pages;
     // Titles in lower case once, not at every comparison.
     let titles: Vec<String> = pages.par_iter().map(|p| p.doc.meta.title.to_lowercase()).collect();

@@ -20,9 +20,10 @@ use crate::markdown::Scan;
 use crate::paths::{SourcePath, UrlPath};
 
 pub use frontmatter::{FrontMatter, Split, split};
-pub use glossary::{Glossary, GlossaryTerm};
+pub use glossary::{Glossary, GlossaryTerm, names as term_names};
 pub use kinds::{Definition, Event, EventStatus, Explainer, Kind, KindData, Term, Tool, ToolStatus, When};
-pub use load::{LoadOptions, load};
+pub use load::{LoadOptions, check_links, load, reload_page, sort_sections};
+pub use related::related_explainers;
 
 /// What pages and sections share: a source file, its front matter, its URL.
 #[derive(Debug)]

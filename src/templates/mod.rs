@@ -109,6 +109,11 @@ impl Templates {
         self.sources.values().any(|(_, text)| text.contains(word))
     }
 
+    /// Every template, by name, with its source text.
+    pub fn sources(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()))
+    }
+
     /// The first of `names` that exists.
     pub fn pick<'n>(&self, names: &[&'n str]) -> Option<&'n str> {
         names.iter().copied().find(|n| self.has(n))

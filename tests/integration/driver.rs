@@ -46,6 +46,25 @@ impl Site {
         Site { _dir: dir, root }
     }
 
+    /// A copy of the bundled example hub: site.toml, content/ and themes/.
+    pub fn example() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for part in ["content", "themes"] {
+            copy_dir(&repo.join(part), &root.join(part));
+        }
+        std::fs::copy(repo.join("site.toml"), root.join("site.toml")).unwrap();
+        Site { _dir: dir, root }
+    }
+
+    /// Replaces the first `from` in `rel` with `to`; panics if it is not there.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} has no `{from}`");
+        self.write(rel, text.replacen(from, to, 1));
+    }
+
     pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
         let path = self.root.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
