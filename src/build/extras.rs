@@ -24,28 +24,51 @@ pub fn write_all(
     sink: &dyn Sink,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
-    write_generated(links, templates, config, site, sink, diags) + copy_static(links, sink, diags)
+    let all = Generated { not_found: true, feed: true, sitemap: true, calendars: Calendars::All, fixed: true };
+    write_generated(links, templates, (config, site), &all, sink, diags) + copy_static(links, sink, diags)
+}
+
+/// Which of the generated files to write.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Generated {
+    /// `404.html`.
+    pub not_found: bool,
+    pub feed: bool,
+    pub sitemap: bool,
+    pub calendars: Calendars,
+    /// Redirect pages, robots.txt and the highlighting stylesheet.
+    pub fixed: bool,
+}
+
+/// Which calendars to write.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Calendars {
+    #[default]
+    None,
+    /// `events.ics` and the `event.ics` of page number N.
+    One(usize),
+    All,
 }
 
 /// The files made from the content: 404, redirects, calendars, feed,
-/// sitemap, robots.txt and the highlighting stylesheet.
+/// sitemap, robots.txt and the highlighting stylesheet (those `which` names).
 pub fn write_generated(
     links: &Links,
     templates: &Templates,
-    config: &Value,
-    site: &Value,
+    (config, site): (&Value, &Value),
+    which: &Generated,
     sink: &dyn Sink,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    if templates.has("404.html") {
+    if which.not_found && templates.has("404.html") {
         let ctx = base_context(config, site, &format!("{}/404.html", links.config.base_path()));
         match templates.render("404.html", &ctx) {
             Ok(html) => files.push((PathBuf::from("404.html"), html.into_bytes())),
             Err(d) => diags.push(d),
         }
     }
-    for (_, doc) in links.content.docs() {
+    for (_, doc) in links.content.docs().filter(|_| which.fixed) {
         for from in &doc.redirect_from {
             files.push((
                 from.output_file(),
@@ -55,14 +78,16 @@ pub fn write_generated(
     }
     // Each of these reads the whole site; they are made side by side.
     let ((ics, atom), (map, css)) = rayon::join(
-        || rayon::join(|| calendars(links), || super::feed::atom(links)),
-        || rayon::join(|| sitemap(links), crate::markdown::stylesheet),
+        || rayon::join(|| calendars(links, which.calendars), || which.feed.then(|| super::feed::atom(links))),
+        || rayon::join(|| which.sitemap.then(|| sitemap(links)), || which.fixed.then(crate::markdown::stylesheet)),
     );
     files.extend(ics);
-    files.push((PathBuf::from("atom.xml"), atom.into_bytes()));
-    files.push((PathBuf::from("sitemap.xml"), map.into_bytes()));
-    files.push((PathBuf::from("robots.txt"), robots(links).into_bytes()));
-    files.push((PathBuf::from("syntax.css"), css.into_bytes()));
+    files.extend(atom.map(|atom| (PathBuf::from("atom.xml"), atom.into_bytes())));
+    files.extend(map.map(|map| (PathBuf::from("sitemap.xml"), map.into_bytes())));
+    if which.fixed {
+        files.push((PathBuf::from("robots.txt"), robots(links).into_bytes()));
+    }
+    files.extend(css.map(|css| (PathBuf::from("syntax.css"), css.into_bytes())));
     let count = files.len();
     let failed: Vec<Diagnostic> =
         files.par_iter().filter_map(|(path, bytes)| sink.write(path, bytes).err().map(Diagnostic::global)).collect();
@@ -70,9 +95,12 @@ pub fn write_generated(
     count
 }
 
-/// `event.ics` beside each event page, and `events.ics` with them all (when
-/// there are any), soonest first.
-fn calendars(links: &Links) -> Vec<(PathBuf, Vec<u8>)> {
+/// `event.ics` beside each event page (or just one), and `events.ics` with
+/// them all (when there are any), soonest first.
+fn calendars(links: &Links, which: Calendars) -> Vec<(PathBuf, Vec<u8>)> {
+    if which == Calendars::None {
+        return Vec::new();
+    }
     let mut events: Vec<super::calendar::Entry> = links
         .content
         .pages
@@ -84,8 +112,13 @@ fn calendars(links: &Links) -> Vec<(PathBuf, Vec<u8>)> {
         })
         .collect();
     events.sort_by_key(|(p, e)| (e.start_instant(), p.doc.source.clone()));
+    let one = match which {
+        Calendars::One(i) => Some(&links.content.pages[i]),
+        _ => None,
+    };
     let mut files: Vec<(PathBuf, Vec<u8>)> = events
         .par_iter()
+        .filter(|(p, _)| one.is_none_or(|one| std::ptr::eq(*p, one)))
         .map(|entry| {
             let text = super::calendar::calendar(links, &entry.0.doc.meta.title, std::slice::from_ref(entry));
             (entry.0.doc.url.file("event.ics").output_file(), text.into_bytes())

@@ -13,10 +13,12 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
+use std::time::Instant;
 
 use rayon::prelude::*;
 use tera::Value;
 
+use super::extras::{Calendars, Generated};
 use super::pages::{self, Render};
 use super::session::{State, known_sources};
 use super::{BuildOptions, Parts};
@@ -61,6 +63,9 @@ struct SiteUse {
     whole: bool,
     fields: HashSet<String>,
     lookups: bool,
+    /// Every name read as an attribute (`p.title` gives `title`), or `None`
+    /// when values are passed on whole (`json_encode`).
+    attributes: Option<HashSet<String>>,
 }
 
 impl Deps {
@@ -103,7 +108,7 @@ impl TemplateUses {
                 }
                 seen.insert(next);
             }
-            let mut site = SiteUse::default();
+            let mut site = SiteUse { attributes: Some(HashSet::new()), ..SiteUse::default() };
             for n in &seen {
                 if let Some(text) = sources.get(n.as_str()) {
                     site.add(text);
@@ -120,14 +125,24 @@ impl TemplateUses {
         template.is_some_and(|t| self.names.get(t).is_some_and(|n| n.contains(name)))
     }
 
-    /// Whether `template` reads any of `fields` of `site`, or (with
-    /// `lookups`) calls the lookup functions.
-    fn reads(&self, template: Option<&str>, fields: &HashSet<String>, lookups: bool) -> bool {
+    /// Whether `template` reads any of `fields` of `site`.
+    fn reads(&self, template: Option<&str>, fields: &HashSet<String>) -> bool {
         let Some(uses) = template.and_then(|t| self.site.get(t)) else {
             return false;
         };
-        (lookups && uses.lookups)
-            || (!fields.is_empty() && (uses.whole || uses.fields.iter().any(|f| fields.contains(f))))
+        !fields.is_empty() && (uses.whole || uses.fields.iter().any(|f| fields.contains(f)))
+    }
+
+    fn calls_lookups(&self, template: Option<&str>) -> bool {
+        template.and_then(|t| self.site.get(t)).is_some_and(|u| u.lookups)
+    }
+
+    /// Whether `template` may read any of `fields` of a page it lists.
+    fn reads_page(&self, template: Option<&str>, fields: &HashSet<String>) -> bool {
+        let Some(uses) = template.and_then(|t| self.site.get(t)) else {
+            return false;
+        };
+        !fields.is_empty() && uses.attributes.as_ref().is_none_or(|a| fields.iter().any(|f| a.contains(f)))
     }
 }
 
@@ -137,6 +152,17 @@ impl SiteUse {
         self.lookups |= text.contains("get_page") || text.contains("get_section");
         let bytes = text.as_bytes();
         let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        if text.contains("json_encode") {
+            self.attributes = None;
+        }
+        if let Some(attributes) = &mut self.attributes {
+            for (at, _) in text.match_indices('.') {
+                let name: String = bytes[at + 1..].iter().take_while(|&&b| ident(b)).map(|&b| char::from(b)).collect();
+                if !name.is_empty() {
+                    attributes.insert(name);
+                }
+            }
+        }
         for (at, _) in text.match_indices("site") {
             if at > 0 && (ident(bytes[at - 1]) || bytes[at - 1] == b'.') {
                 continue;
@@ -177,7 +203,7 @@ fn referenced(text: &str) -> Vec<String> {
 }
 
 /// What to render again.
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct Targets {
     /// Pages and sections rendered from their Markdown again.
     fresh_pages: BTreeSet<usize>,
@@ -189,25 +215,36 @@ struct Targets {
     tag_index: bool,
     all_tags: bool,
     views: bool,
-    generated: bool,
+    generated: Generated,
 }
 
 impl Targets {
-    /// Adds everything whose templates read `fields` of `site` (or, with
-    /// `lookups`, call the lookup functions), or are built on `template`.
-    fn widen(&mut self, parts: &Parts, deps: &Deps, fields: &HashSet<String>, lookups: bool, template: Option<&str>) {
-        if fields.is_empty() && !lookups && template.is_none() {
+    /// Adds everything whose templates read `fields` of `site`, or call
+    /// the lookup functions and read `page_fields` (what changed of a page),
+    /// or are built on `template`.
+    fn widen(
+        &mut self,
+        parts: &Parts,
+        deps: &Deps,
+        fields: &HashSet<String>,
+        page_fields: &HashSet<String>,
+        template: Option<&str>,
+    ) {
+        if fields.is_empty() && page_fields.is_empty() && template.is_none() {
             return;
         }
-        let hit =
-            |t: Option<&str>| deps.uses.reads(t, fields, lookups) || template.is_some_and(|n| deps.uses.involves(t, n));
+        let hit = |t: Option<&str>| {
+            deps.uses.reads(t, fields)
+                || (deps.uses.calls_lookups(t) && deps.uses.reads_page(t, page_fields))
+                || template.is_some_and(|n| deps.uses.involves(t, n))
+        };
         self.pages.extend((0..parts.content.pages.len()).filter(|&i| hit(deps.page_templates[i].as_deref())));
         self.sections.extend((0..parts.content.sections.len()).filter(|&i| hit(deps.section_templates[i].as_deref())));
         if hit(Some("tag.html")) || hit(Some("tags.html")) {
             self.all_tags = true;
         }
         self.views |= hit(Some("tool-view.html"));
-        self.generated |= hit(Some("404.html"));
+        self.generated.not_found |= hit(Some("404.html"));
     }
 }
 
@@ -223,6 +260,7 @@ pub fn page_edit(
 ) -> Result<Edit, Vec<Diagnostic>> {
     let parts = &mut state.parts;
     let load = LoadOptions { drafts: options.drafts };
+    let clock = Instant::now();
     let Some(new) = content::reload_page(&parts.config, &parts.content, rel, i, load)? else {
         return Ok(Edit::Whole);
     };
@@ -242,13 +280,26 @@ pub fn page_edit(
         parts.content.pages[i] = old;
         return Ok(Edit::Whole);
     }
-    let broken = content::check_links(&parts.content);
+    let anchors = |p: &content::Page| p.doc.scan.headings.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+    let anchors_changed = anchors(&old) != anchors(&parts.content.pages[i]);
+    let broken = content::check_links_of(&parts.content, Target::Page(i), anchors_changed);
     if !broken.is_empty() {
         parts.content.pages[i] = old;
         return Err(broken);
     }
+    let checked = clock.elapsed();
     let targets = follow_page_edit(parts, &state.deps, i, &old);
+    let followed = clock.elapsed();
     let (diags, fresh) = render(parts, &parts.templates, &targets, sink);
+    if std::env::var_os("PAMPHLET_TIMINGS").is_some() {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        eprintln!(
+            "  read and checked {:.1} ms, followed {:.1} ms, rendered {:.1} ms: {targets:?}",
+            ms(checked),
+            ms(followed - checked),
+            ms(clock.elapsed() - followed),
+        );
+    }
     keep_bodies(parts, fresh);
     if diags.iter().any(Diagnostic::is_error) {
         state.stale = true;
@@ -282,11 +333,13 @@ fn follow_page_edit(parts: &mut Parts, deps: &Deps, i: usize, old: &content::Pag
     let kind = new.kind;
     let section = new.section;
     // "Used in" lists are in order of title.
-    if terms_before != terms_now || old.doc.meta.title != new.doc.meta.title {
-        let mut glossary = std::mem::take(&mut content.glossary);
+    let mut glossary = std::mem::take(&mut content.glossary);
+    if terms_before != terms_now {
         glossary.record_uses(content, parts.config.glossary.link, &mut Vec::new());
-        content.glossary = glossary;
+    } else if old.doc.meta.title != new.doc.meta.title {
+        glossary.reorder_uses(content, Target::Page(i), terms_now.iter().copied());
     }
+    content.glossary = glossary;
     if terms_before != terms_now || tags_changed {
         let related = content::related_explainers(content);
         let changed = related.iter().zip(&content.related).enumerate().filter(|(_, (a, b))| a != b).map(|(j, _)| j);
@@ -294,34 +347,52 @@ fn follow_page_edit(parts: &mut Parts, deps: &Deps, i: usize, old: &content::Pag
         content.related = related;
     }
     if order_changed {
-        content::sort_sections(content);
+        content::sort_section(content, section);
     }
     let content = &parts.content;
     let links = Links { config: &parts.config, content, today: parts.today };
     let prepared = &mut parts.prepared;
     let value = pages::page_value(&links, i);
-    let value_changed = value != prepared.page_values[i];
+    let page_fields = changed_fields(&prepared.page_values[i], &value);
     prepared.page_values[i] = value;
-    let mut lookups = false;
-    if value_changed || order_changed {
-        lookups = true;
+    let shown = |name: &str| page_fields.contains(name);
+    let listing = |template: Option<&str>| deps.uses.reads_page(template, &page_fields);
+    if !page_fields.is_empty() || order_changed {
         prepared.section_values[section] = pages::section_value(&links, section, &prepared.page_values);
-        targets.sections.insert(section);
         let section_value = prepared.section_values[section].clone();
         parts.templates.update_lookup(|l| {
             l.pages.insert(content.pages[i].doc.source.to_string(), prepared.page_values[i].clone());
             l.sections.insert(content.sections[section].doc.source.to_string(), section_value);
         });
+    }
+    if order_changed || listing(deps.section_templates[section].as_deref()) {
+        targets.sections.insert(section);
+    }
+    // Related lists show titles and summaries; "used in" lists, titles.
+    if shown("title") || shown("summary") || shown("description") {
         targets.pages.extend((0..content.pages.len()).filter(|&j| content.related[j].contains(&i)));
+    }
+    if shown("title") {
         let glossary = &content.glossary;
         targets.pages.extend(terms_before.union(&terms_now).filter_map(|&t| glossary.terms.get(t)).map(|t| t.page));
-        let tags = old.doc.meta.tags.iter().chain(&content.pages[i].doc.meta.tags);
-        targets.tags.extend(tags.map(|t| slugify(t)));
-        targets.tag_index |= tags_changed;
-        targets.views |= kind == Kind::Tool;
-        targets.generated = true;
     }
-    if kind == Kind::Term && value_changed {
+    let glossary = &content.glossary;
+    let used_changed = terms_before.symmetric_difference(&terms_now);
+    targets.pages.extend(used_changed.filter_map(|&t| glossary.terms.get(t)).map(|t| t.page));
+    let tags = old.doc.meta.tags.iter().chain(&content.pages[i].doc.meta.tags);
+    if tags_changed || listing(Some("tag.html")) {
+        targets.tags.extend(tags.map(|t| slugify(t)));
+    }
+    targets.tag_index |= tags_changed;
+    targets.views |= kind == Kind::Tool && listing(Some("tool-view.html"));
+    let front_changed =
+        old.doc.text[..old.doc.body_offset] != content.pages[i].doc.text[..content.pages[i].doc.body_offset];
+    targets.generated.feed = front_changed && matches!(kind, Kind::Explainer | Kind::Event);
+    targets.generated.sitemap = shown("date") || shown("updated");
+    if kind == Kind::Event && front_changed {
+        targets.generated.calendars = Calendars::One(i);
+    }
+    if kind == Kind::Term && (shown("title") || shown("short")) {
         let slug = content.pages[i].doc.url.slug().to_string();
         let shows = |j: &usize| related_terms(&content.pages[*j].data).contains(&slug.as_str());
         targets.pages.extend(content.glossary.terms.iter().map(|t| t.page).filter(shows));
@@ -343,7 +414,7 @@ fn follow_page_edit(parts: &mut Parts, deps: &Deps, i: usize, old: &content::Pag
         fields = changed_fields(&prepared.site, &site);
         prepared.site = site;
     }
-    targets.widen(parts, deps, &fields, lookups, None);
+    targets.widen(parts, deps, &fields, &page_fields, None);
     targets
 }
 
@@ -386,7 +457,7 @@ pub fn template_edit(state: &mut State, name: &str, sink: &dyn Sink) -> Result<E
     let uses = TemplateUses::new(&templates);
     let mut targets = Targets::default();
     let old_uses = std::mem::replace(&mut state.deps.uses, uses);
-    targets.widen(parts, &state.deps, &HashSet::new(), false, Some(name));
+    targets.widen(parts, &state.deps, &HashSet::new(), &HashSet::new(), Some(name));
     let (diags, fresh) = render(parts, &templates, &targets, sink);
     if diags.iter().any(Diagnostic::is_error) {
         state.deps.uses = old_uses;
@@ -450,9 +521,10 @@ fn render(
     if targets.views {
         r.catalog_views(&mut diags);
     }
-    if targets.generated {
+    if targets.generated != Generated::default() {
         let p = &parts.prepared;
-        super::extras::write_generated(&r.links, templates, &p.config_value, &p.site, sink, &mut diags);
+        let values = (&p.config_value, &p.site);
+        super::extras::write_generated(&r.links, templates, values, &targets.generated, sink, &mut diags);
     }
     (diags, fresh.into_iter().filter_map(|(t, b)| b.map(|b| (t, b))).collect())
 }

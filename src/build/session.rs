@@ -102,6 +102,9 @@ impl Session {
         let mut diags = Vec::new();
         let mut failing = BTreeSet::new();
         for change in changes {
+            if std::env::var_os("PAMPHLET_TIMINGS").is_some() {
+                eprintln!("[{:>7.1} ms] {change:?}", started.elapsed().as_secs_f64() * 1e3);
+            }
             let outcome = match change {
                 Change::Page(i, rel) => incremental::page_edit(state, &self.options, i, &rel, &sink),
                 Change::Template(name) => incremental::template_edit(state, &name, &sink),

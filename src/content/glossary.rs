@@ -116,6 +116,23 @@ impl Glossary {
         }
     }
 
+    /// Moves `target` to its place, by title, in the "used in" lists of
+    /// `terms` (after it changed its title).
+    pub fn reorder_uses(&mut self, content: &Content, target: Target, terms: impl IntoIterator<Item = usize>) {
+        let key = |t: Target| {
+            let doc = content.doc(t);
+            (doc.meta.title.to_lowercase(), doc.url.as_str().to_string(), t)
+        };
+        let moved = key(target);
+        for t in terms {
+            if let Some(list) = self.used_in.get_mut(t) {
+                list.retain(|&x| x != target);
+                let at = list.partition_point(|&x| key(x) < moved);
+                list.insert(at, target);
+            }
+        }
+    }
+
     /// Records which pages use each term, after every body is scanned, and
     /// warns about terms no page uses and, with linking off, mentions left
     /// unlinked.

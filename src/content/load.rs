@@ -496,33 +496,67 @@ fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnosti
 /// Every `@/` link of every page and section: to a page that exists, and to
 /// an anchor that page has.
 pub fn check_links(content: &Content) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    for (_, doc) in content.docs() {
-        for link in &doc.scan.links {
-            let target_doc = if link.page.is_empty() {
-                Some(doc)
-            } else {
-                content.by_source.get(link.page.trim_start_matches('/')).map(|t| content.doc(*t))
-            };
-            let problem = match (target_doc, &link.anchor) {
-                (None, _) => Problem::BrokenLink(format!("@/{}", link.page)),
-                (Some(t), Some(anchor)) if !t.scan.has_anchor(anchor) => {
-                    Problem::BrokenAnchor { page: t.source.to_string(), anchor: anchor.clone() }
-                }
-                _ => continue,
-            };
-            diags.push(Diagnostic::error(problem, doc.body_location(link.offset, link.len)));
+    content
+        .docs()
+        .flat_map(|(_, doc)| doc.scan.links.iter().filter_map(move |link| check_link(content, doc, link)))
+        .collect()
+}
+
+/// The links of `target` after it changed; with `anchors_changed`, also
+/// every link to it from elsewhere (its headings, and so its anchors, moved).
+pub fn check_links_of(content: &Content, target: Target, anchors_changed: bool) -> Vec<Diagnostic> {
+    let doc = content.doc(target);
+    let mut diags: Vec<Diagnostic> = doc.scan.links.iter().filter_map(|link| check_link(content, doc, link)).collect();
+    if anchors_changed {
+        let source = doc.source.as_str();
+        for (t, other) in content.docs().filter(|(t, _)| *t != target) {
+            let to_it = other.scan.links.iter().filter(|l| l.page.trim_start_matches('/') == source);
+            diags.extend(to_it.filter_map(|link| check_link(content, content.doc(t), link)));
         }
     }
     diags
 }
 
+fn check_link(content: &Content, doc: &Doc, link: &markdown::LinkRef) -> Option<Diagnostic> {
+    let target_doc = if link.page.is_empty() {
+        Some(doc)
+    } else {
+        content.by_source.get(link.page.trim_start_matches('/')).map(|t| content.doc(*t))
+    };
+    let problem = match (target_doc, &link.anchor) {
+        (None, _) => Problem::BrokenLink(format!("@/{}", link.page)),
+        (Some(t), Some(anchor)) if !t.scan.has_anchor(anchor) => {
+            Problem::BrokenAnchor { page: t.source.to_string(), anchor: anchor.clone() }
+        }
+        _ => return None,
+    };
+    Some(Diagnostic::error(problem, doc.body_location(link.offset, link.len)))
+}
+
 /// Orders each section's pages by its `sort_by`.
 pub fn sort_sections(content: &mut Content) {
+    sort(content, None);
+}
+
+/// Orders the pages of section `s` alone (after one of them changed).
+pub fn sort_section(content: &mut Content, s: usize) {
+    sort(content, Some(s));
+}
+
+fn sort(content: &mut Content, only: Option<usize>) {
     let pages = &content.pages;
     // Titles in lower case once, not at every comparison.
-    let titles: Vec<String> = pages.par_iter().map(|p| p.doc.meta.title.to_lowercase()).collect();
-    for section in &mut content.sections {
+    let titles: Vec<String> = match only {
+        None => pages.par_iter().map(|p| p.doc.meta.title.to_lowercase()).collect(),
+        Some(s) => {
+            let mut titles = vec![String::new(); pages.len()];
+            for &i in &content.sections[s].pages {
+                titles[i] = pages[i].doc.meta.title.to_lowercase();
+            }
+            titles
+        }
+    };
+    for (_, section) in content.sections.iter_mut().enumerate().filter(|(i, _)| only.is_none_or(|s| s == *i)) {
         let by = section.sort_by;
         section.pages.sort_by(|&ia, &ib| {
             let (a, b) = (&pages[ia], &pages[ib]);

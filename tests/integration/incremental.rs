@@ -136,6 +136,28 @@ fn a_broken_edit_fails_then_the_fix_rebuilds() {
 }
 
 #[test]
+fn a_heading_others_link_to_cannot_go_unnoticed() {
+    let site = Site::example();
+    let mut session = Session::new(&site.root, options());
+    let mut served = session.full().files;
+    let page = "content/explainers/open-and-closed-models.md";
+    site.edit(page, "## Risks {#risks}", "## Dangers {#dangers}");
+    let r = apply(&mut session, &mut served, &site, &[page]);
+    let files: BTreeSet<PathBuf> = r
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.location.as_ref().unwrap().file.clone())
+        .collect();
+    assert!(files.contains(&PathBuf::from("content/explainers/model-weights.md")), "{files:?}");
+    site.edit(page, "## Dangers {#dangers}", "## Risks {#risks}");
+    let r = apply(&mut session, &mut served, &site, &[page]);
+    assert!(!r.report.has_errors(), "{:?}", r.report.diagnostics);
+    assert_same(&served, &site, "the heading put back");
+}
+
+#[test]
 fn new_and_removed_pages_rebuild_the_whole_site() {
     let site = Site::example();
     let mut session = Session::new(&site.root, options());
