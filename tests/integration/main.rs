@@ -10,4 +10,5 @@ mod events;
 mod explainers;
 mod glossary;
 mod incremental;
+mod serve;
 mod site_checks;

@@ -1,0 +1,288 @@
+//! `pamphlet serve` as a real server on a free loopback port: what it
+//! answers, what it refuses, and how it reloads pages after edits.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use crate::driver::Site;
+
+/// A running `pamphlet serve`, stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts serve on `site` on a free port and waits until it answers.
+    pub fn start(site: &Site) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pamphlet"))
+            .args(["serve", "-p", "0"])
+            .current_dir(&site.root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let line =
+            lines.find_map(|l| l.ok().filter(|l| l.starts_with("serving "))).expect("serve said where it serves");
+        // Keep reading what serve prints, so it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        let after = line.rsplit("127.0.0.1:").next().unwrap();
+        let port: u16 = after.split(['/', ' ']).next().unwrap().parse().unwrap();
+        Server { child, port }
+    }
+
+    /// Sends a raw request (`target` as given, Host as given) and reads the answer.
+    pub fn raw(&self, request: &str) -> Answer {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        Answer::parse(&bytes)
+    }
+
+    pub fn request(&self, method: &str, target: &str) -> Answer {
+        self.raw(&format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", self.port))
+    }
+
+    pub fn get(&self, target: &str) -> Answer {
+        self.request("GET", target)
+    }
+
+    /// Opens the live-reload stream; events arrive on the receiver as (name, data).
+    pub fn events(&self) -> Receiver<(String, String)> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let request = format!("GET /__pamphlet/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", self.port);
+        stream.write_all(request.as_bytes()).unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let (mut name, mut data) = (String::new(), String::new());
+            for line in BufReader::new(stream).lines() {
+                let Ok(line) = line else { return };
+                if let Some(n) = line.strip_prefix("event: ") {
+                    name = n.to_string();
+                } else if let Some(d) = line.strip_prefix("data: ") {
+                    data.push_str(d);
+                } else if line.is_empty() && !name.is_empty() {
+                    if tx.send((std::mem::take(&mut name), std::mem::take(&mut data))).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        rx
+    }
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+impl Answer {
+    fn parse(bytes: &[u8]) -> Answer {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        Answer { status, head: head.to_string(), body: body.to_string() }
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    }
+}
+
+/// The next event that is not older than this call, within 20 seconds.
+fn next_event(events: &Receiver<(String, String)>) -> (String, String) {
+    events.recv_timeout(Duration::from_secs(20)).expect("an event within 20 s")
+}
+
+/// Waits until `check` holds for the page at `target`, or fails after 20 s.
+fn until(server: &Server, target: &str, what: &str, check: impl Fn(&Answer) -> bool) -> Answer {
+    let started = Instant::now();
+    loop {
+        let answer = server.get(target);
+        if check(&answer) {
+            return answer;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{what}: {target} gave {}\n{}",
+            answer.status,
+            answer.body
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_answers_only_what_it_should() {
+    let site = Site::example();
+    let server = Server::start(&site);
+
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("<script src=\"/__pamphlet/live.js\" defer></script></body>"));
+    assert!(home.header("Access-Control-Allow-Origin").is_none(), "no CORS headers");
+    assert_eq!(server.get("/__pamphlet/live.js").status, 200);
+
+    for (target, kind) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/css/site.css", "text/css; charset=utf-8"),
+        ("/js/glossary.js", "text/javascript; charset=utf-8"),
+        ("/atom.xml", "application/atom+xml; charset=utf-8"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/events.ics", "text/calendar; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+    ] {
+        let answer = server.get(target);
+        assert_eq!((answer.status, answer.header("Content-Type").as_deref()), (200, Some(kind)), "{target}");
+    }
+
+    let moved = server.get("/explainers");
+    assert_eq!((moved.status, moved.header("Location").as_deref()), (301, Some("/explainers/")));
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("<html") && missing.body.contains("live.js"), "the site's own 404 page");
+
+    for target in [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/%252e%252e/%252e%252e/etc/passwd",
+        "/..%5c..%5c..%5cetc%5cpasswd",
+        "/..\\..\\etc\\passwd",
+        "/index.html%00.css",
+        "/%c0%ae%c0%ae/etc/passwd",
+        "http://127.0.0.1/etc/passwd",
+        "//etc/passwd",
+        "/./index.html",
+    ] {
+        let answer = server.get(target);
+        assert!(matches!(answer.status, 400 | 404), "{target} gave {}", answer.status);
+        assert!(!answer.body.contains("root:"), "{target} reached a file outside the site");
+    }
+    assert_eq!(server.get(&format!("/{}", "a/".repeat(2000))).status, 414);
+
+    for method in ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"] {
+        let answer = server.request(method, "/");
+        assert_eq!(answer.status, 405, "{method}");
+        assert_eq!(answer.header("Allow").as_deref(), Some("GET, HEAD"));
+    }
+    let head = server.request("HEAD", "/");
+    assert_eq!((head.status, head.body.as_str()), (200, ""));
+
+    let port = server.port;
+    for host in ["evil.example", "evil.example:80", &format!("127.0.0.1.nip.io:{port}"), "localhost.evil.example"] {
+        let answer = server.raw(&format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+        assert_eq!(answer.status, 403, "Host: {host}");
+    }
+    for host in [format!("localhost:{port}"), format!("[::1]:{port}"), "127.0.0.1".to_string()] {
+        let answer = server.raw(&format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+        assert_eq!(answer.status, 200, "Host: {host}");
+    }
+    assert_eq!(server.raw("GET / HTTP/1.0\r\n\r\n").status, 400, "a request without Host");
+    assert!(!site.exists("public"), "serve writes no output folder");
+}
+
+#[test]
+fn idle_connections_and_streams_do_not_take_the_server() {
+    let site = Site::example();
+    let server = Server::start(&site);
+    let _streams: Vec<_> = (0..12).map(|_| server.events()).collect();
+    let idle: Vec<TcpStream> = (0..40).map(|_| TcpStream::connect(("127.0.0.1", server.port)).unwrap()).collect();
+    let started = Instant::now();
+    assert_eq!(server.get("/").status, 200);
+    assert!(started.elapsed() < Duration::from_secs(5), "a page waited behind idle connections");
+    // An idle connection is closed by the server within its timeout.
+    let mut one = idle.into_iter().next().unwrap();
+    one.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut buf = [0u8; 64];
+    let n = one.read(&mut buf).unwrap_or(0);
+    assert!(n == 0 || buf.starts_with(b"HTTP/1.1 408"), "an idle connection was answered with {n} bytes");
+    assert!(started.elapsed() < Duration::from_secs(25));
+    assert_eq!(server.get("/").status, 200, "still answering after the timeout");
+}
+
+#[test]
+fn edits_reload_failures_report_and_fixes_recover() {
+    let site = Site::example();
+    let server = Server::start(&site);
+    let events = server.events();
+    std::thread::sleep(Duration::from_millis(300));
+    let page = "content/explainers/red-teaming.md";
+    let url = "/explainers/red-teaming/";
+    let good = site.read(page);
+
+    site.write(page, good.replacen("\n\n", "\n\nA sentence written while serving.\n\n", 1));
+    assert_eq!(next_event(&events).0, "reload");
+    assert!(server.get(url).body.contains("A sentence written while serving."));
+
+    site.write(page, good.replacen("title = \"", "title = \n\"", 1));
+    let (name, data) = next_event(&events);
+    assert_eq!(name, "error");
+    let json: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let first = &json["errors"][0];
+    assert_eq!(first["file"], page, "{data}");
+    assert!(first["line"].as_u64().unwrap() > 0 && first["message"].is_string(), "{data}");
+    let served = server.get(url);
+    assert_eq!(served.status, 200, "the last good page is still served");
+    assert!(served.body.contains("A sentence written while serving."));
+    // A stream opened now hears of the failure at once.
+    assert_eq!(next_event(&server.events()).0, "error");
+
+    site.write(page, &good);
+    assert_eq!(next_event(&events).0, "reload");
+    until(&server, url, "the fix", |a| !a.body.contains("A sentence written while serving."));
+
+    // Saved as vim and JetBrains editors do: a new file renamed over the old.
+    let tmp = site.root.join("content/explainers/.red-teaming.md.swp");
+    std::fs::write(&tmp, good.replacen("\n\n", "\n\nSaved by renaming.\n\n", 1)).unwrap();
+    std::fs::rename(&tmp, site.root.join(page)).unwrap();
+    assert_eq!(next_event(&events).0, "reload");
+    assert!(server.get(url).body.contains("Saved by renaming."));
+
+    // A new page, then the page deleted.
+    site.write(
+        "content/explainers/while-serving.md",
+        "+++\ntitle = \"Written while serving\"\nsummary = \"New.\"\n+++\n\nNew.\n",
+    );
+    assert_eq!(next_event(&events).0, "reload");
+    until(&server, "/explainers/while-serving/", "a new page", |a| a.status == 200);
+    std::fs::remove_file(site.root.join("content/explainers/while-serving.md")).unwrap();
+    assert_eq!(next_event(&events).0, "reload");
+    until(&server, "/explainers/while-serving/", "a deleted page", |a| a.status == 404);
+}
+
+#[test]
+fn a_burst_of_changes_is_one_rebuild() {
+    let site = Site::example();
+    let server = Server::start(&site);
+    let events = server.events();
+    std::thread::sleep(Duration::from_millis(300));
+    // As a `git checkout` does: many files written at once.
+    for n in 0..300 {
+        site.write(
+            &format!("content/explainers/many-{n:03}.md"),
+            format!("+++\ntitle = \"Page {n}\"\nsummary = \"S.\"\n+++\n\nBody.\n"),
+        );
+    }
+    assert_eq!(next_event(&events).0, "reload");
+    assert!(events.recv_timeout(Duration::from_secs(2)).is_err(), "more than one rebuild for one burst");
+    assert_eq!(server.get("/explainers/many-299/").status, 200);
+}
