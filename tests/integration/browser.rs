@@ -46,3 +46,22 @@ fn example_hub_has_no_accessibility_violations_in_light_or_dark() {
     let out = node("a11y.mjs", &["--dir", &hub.public.display().to_string(), "--port", &port]);
     assert!(out.contains(" 0 violation(s)"), "{out}");
 }
+
+#[test]
+fn serve_reloads_an_open_page_and_shows_errors_over_it() {
+    let site = crate::driver::Site::example();
+    let server = crate::serve::Server::start(&site);
+    node(
+        "live-reload.mjs",
+        &[
+            "--url",
+            &format!("http://127.0.0.1:{}", server.port),
+            "--site",
+            &site.root.display().to_string(),
+            "--file",
+            "content/explainers/red-teaming.md",
+            "--page",
+            "/explainers/red-teaming/",
+        ],
+    );
+}
