@@ -72,7 +72,7 @@ pub fn resolve(target: &str, is_folder: impl Fn(&str) -> bool) -> Result<Wanted,
         return Ok(Wanted::File(if rel.is_empty() { "index.html".into() } else { format!("{rel}/index.html") }));
     }
     if is_folder(&rel) {
-        return Ok(Wanted::Slash(format!("/{rel}/")));
+        return Ok(Wanted::Slash(format!("/{}/", percent_encode(&rel))));
     }
     Ok(Wanted::File(rel))
 }
@@ -94,6 +94,19 @@ fn percent_decode(text: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// A path with every byte outside unreserved ASCII and `/` percent-encoded.
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Whether a Host header names this machine: `localhost` (or a name under
@@ -185,6 +198,8 @@ mod tests {
         assert_eq!(wanted("/"), Ok(Wanted::File("index.html".into())));
         assert_eq!(wanted("/explainers/"), Ok(Wanted::File("explainers/index.html".into())));
         assert_eq!(wanted("/explainers"), Ok(Wanted::Slash("/explainers/".into())));
+        let accented = resolve("/r%C3%A9sum%C3%A9", |p| p == "résumé");
+        assert_eq!(accented, Ok(Wanted::Slash("/r%C3%A9sum%C3%A9/".into())));
         assert_eq!(wanted("/style.css?v=2#x"), Ok(Wanted::File("style.css".into())));
         assert_eq!(wanted("/a%20b.pdf"), Ok(Wanted::File("a b.pdf".into())));
         assert_eq!(wanted("/__pamphlet/events"), Ok(Wanted::Events));

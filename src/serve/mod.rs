@@ -57,7 +57,7 @@ pub fn run(options: &ServeOptions) -> i32 {
     }
     let build_options =
         BuildOptions { drafts: options.drafts, today: None, base_url: Some(url.trim_end_matches('/').to_string()) };
-    let mut session = Session::new(&root, build_options);
+    let mut session = Session::new(&root, build_options.clone());
     let first = session.full();
     publish(&running.shared, first, "built");
 
@@ -92,8 +92,19 @@ pub fn run(options: &ServeOptions) -> i32 {
         if burst.paths.is_empty() && burst.trouble.is_empty() {
             continue;
         }
-        let rebuild = if burst.trouble.is_empty() { session.apply(&burst.paths) } else { session.full() };
-        publish(&running.shared, rebuild, "rebuilt");
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match burst.trouble.is_empty() {
+            true => session.apply(&burst.paths),
+            false => session.full(),
+        }));
+        match attempt {
+            Ok(rebuild) => publish(&running.shared, rebuild, "rebuilt"),
+            // A fault in pamphlet itself: start again from a whole build.
+            Err(_) => {
+                eprintln!("error: pamphlet failed while rebuilding; building the whole site again");
+                session = Session::new(&root, build_options.clone());
+                publish(&running.shared, session.full(), "rebuilt");
+            }
+        }
     }
 }
 

@@ -10,12 +10,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, Server};
+use tiny_http::{Method, Request, Server};
 
 use super::http::{self, Refusal, Wanted};
 
 /// How long a connection may sit without sending (or taking) data.
 const IDLE: Duration = Duration::from_secs(10);
+/// How often the listener is woken (see `keep_accepting`).
+const NUDGE: Duration = Duration::from_millis(250);
 /// Threads answering page requests.
 const WORKERS: usize = 4;
 /// Live-reload streams open at once; more are refused with 503.
@@ -114,7 +116,10 @@ pub fn start(addr: SocketAddr) -> std::io::Result<Running> {
         std::thread::spawn(move || {
             loop {
                 match server.recv() {
-                    Ok(request) => answer(&shared, request),
+                    // A request never takes a worker down with it.
+                    Ok(request) => {
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| answer(&shared, request)));
+                    }
                     Err(_) => std::thread::sleep(Duration::from_millis(50)),
                 }
             }
@@ -124,9 +129,12 @@ pub fn start(addr: SocketAddr) -> std::io::Result<Running> {
 }
 
 /// The listener's timeout also limits how long `accept` waits, and tiny_http
-/// stops accepting on the first error; a connection every few seconds keeps
+/// stops accepting on the first error; a connection every so often keeps
 /// `accept` from ever waiting that long (tiny_http wakes its own accept
-/// loop the same way when it shuts down).
+/// loop the same way when it shuts down). It also frees connections that
+/// tiny_http's thread pool queued while all its threads were busy: the
+/// pool starts a thread for each new connection, which then takes what
+/// waits in the queue.
 fn keep_accepting(addr: SocketAddr) {
     let addr = match addr {
         SocketAddr::V4(a) if a.ip().is_unspecified() => SocketAddr::from(([127, 0, 0, 1], a.port())),
@@ -135,26 +143,52 @@ fn keep_accepting(addr: SocketAddr) {
     };
     std::thread::spawn(move || {
         loop {
-            std::thread::sleep(IDLE / 3);
+            std::thread::sleep(NUDGE);
             let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
         }
     });
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are ASCII")
+/// Writes the whole response by hand, to say `Connection: close` (tiny_http
+/// will not): each connection then carries one request and ends as soon as
+/// the client has read it, so no keep-alive connection holds one of
+/// tiny_http's threads while it idles.
+fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
+    let head_only = *request.method() == Method::Head;
+    let mut head = format!(
+        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
+        reason(status),
+        body.len()
+    );
+    for (name, value) in extra {
+        // Values are ASCII (paths in `Location` are percent-encoded); a line
+        // break would end the header early, so none gets through.
+        if value.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+    }
+    head.push_str("\r\n");
+    let mut out = request.into_writer();
+    let _ = out.write_all(head.as_bytes()).and_then(|()| match head_only {
+        true => Ok(()),
+        false => out.write_all(&body),
+    });
+    let _ = out.flush();
 }
 
-fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
-    let mut response = Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    for (name, value) in extra {
-        response.add_header(header(name, value));
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        414 => "URI Too Long",
+        503 => "Service Unavailable",
+        _ => "",
     }
-    let _ = request.respond(response);
 }
 
 fn plain(request: Request, status: u16, text: &str, extra: &[(&str, &str)]) {

@@ -17,8 +17,13 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 /// Folders of the site that are watched, each with everything under it.
 pub const WATCHED: [&str; 4] = ["content", "templates", "themes", "assets"];
-/// How long the tree must be quiet before a burst of events is acted on.
+/// How long the tree must be quiet before a burst of events is acted on:
+/// briefly after a save (a few events), longer once a burst touches many
+/// files (a `git checkout`, a script), which may pause while it writes.
 const QUIET: Duration = Duration::from_millis(12);
+const QUIET_MANY: Duration = Duration::from_millis(150);
+/// How many paths make a burst "many".
+const MANY: usize = 8;
 /// A burst that never goes quiet (a long `git checkout`) is acted on after this.
 const LONGEST: Duration = Duration::from_secs(2);
 
@@ -88,7 +93,7 @@ pub fn next_burst(root: &Path, rx: &Receiver<Message>) -> Burst {
         let message = match started {
             None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
             Some(at) if at.elapsed() >= LONGEST => return burst,
-            Some(_) => rx.recv_timeout(QUIET),
+            Some(_) => rx.recv_timeout(if burst.paths.len() > MANY { QUIET_MANY } else { QUIET }),
         };
         match message {
             Ok(Message::Changed(path)) => {

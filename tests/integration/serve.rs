@@ -42,14 +42,29 @@ impl Server {
         Server { child, port }
     }
 
-    /// Sends a raw request (`target` as given, Host as given) and reads the answer.
+    /// Sends a raw request (`target` as given, Host as given) and reads the
+    /// answer as a browser does: the head, then `Content-Length` bytes.
     pub fn raw(&self, request: &str) -> Answer {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         stream.write_all(request.as_bytes()).unwrap();
-        let mut bytes = Vec::new();
-        let _ = stream.read_to_end(&mut bytes);
-        Answer::parse(&bytes)
+        let mut reader = BufReader::new(stream);
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                break;
+            }
+            head.push_str(&line);
+        }
+        let mut answer = Answer::parse(head.trim_end().as_bytes());
+        let length: usize = answer.header("Content-Length").and_then(|l| l.parse().ok()).unwrap_or(0);
+        if !request.starts_with("HEAD ") {
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            answer.body = String::from_utf8_lossy(&body).into_owned();
+        }
+        answer
     }
 
     pub fn request(&self, method: &str, target: &str) -> Answer {
@@ -209,7 +224,7 @@ fn idle_connections_and_streams_do_not_take_the_server() {
     let idle: Vec<TcpStream> = (0..40).map(|_| TcpStream::connect(("127.0.0.1", server.port)).unwrap()).collect();
     let started = Instant::now();
     assert_eq!(server.get("/").status, 200);
-    assert!(started.elapsed() < Duration::from_secs(5), "a page waited behind idle connections");
+    assert!(started.elapsed() < Duration::from_secs(3), "a page waited behind idle connections");
     // An idle connection is closed by the server within its timeout.
     let mut one = idle.into_iter().next().unwrap();
     one.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
@@ -286,4 +301,23 @@ fn a_burst_of_changes_is_one_rebuild() {
     assert_eq!(next_event(&events).0, "reload");
     assert!(events.recv_timeout(Duration::from_secs(2)).is_err(), "more than one rebuild for one burst");
     assert_eq!(server.get("/explainers/many-299/").status, 200);
+}
+
+#[test]
+fn ctrl_c_stops_serve_cleanly() {
+    let site = Site::example();
+    let mut server = Server::start(&site);
+    assert_eq!(server.get("/").status, 200);
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0));
+    assert!(!site.exists("public"));
 }
