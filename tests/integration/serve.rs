@@ -286,6 +286,41 @@ fn edits_reload_failures_report_and_fixes_recover() {
 }
 
 #[test]
+fn new_folders_renames_templates_and_site_toml_are_followed() {
+    let site = Site::example();
+    let server = Server::start(&site);
+    let events = server.events();
+    std::thread::sleep(Duration::from_millis(300));
+
+    // A new folder with a section and a page in it.
+    std::fs::create_dir_all(site.root.join("content/briefings")).unwrap();
+    site.write("content/briefings/_index.md", "+++\ntitle = \"Briefings\"\n+++\n");
+    site.write("content/briefings/first.md", "+++\ntitle = \"First briefing\"\n+++\n\nText.\n");
+    assert_eq!(next_event(&events).0, "reload");
+    until(&server, "/briefings/first/", "a page in a new folder", |a| a.status == 200);
+
+    // A page renamed: its old URL goes, its new one comes.
+    std::fs::rename(site.root.join("content/briefings/first.md"), site.root.join("content/briefings/second.md"))
+        .unwrap();
+    assert_eq!(next_event(&events).0, "reload");
+    until(&server, "/briefings/second/", "a renamed page", |a| a.status == 200);
+    assert_eq!(server.get("/briefings/first/").status, 404);
+
+    // The site's own templates/ folder, made after serve started.
+    site.write("templates/page.html", "<!DOCTYPE html><html lang=\"en\"><title>x</title><p>Site template: {{ page.title }}</p></html>");
+    assert_eq!(next_event(&events).0, "reload");
+    until(&server, "/briefings/second/", "a new site template", |a| a.body.contains("Site template: First briefing"));
+    site.write("templates/page.html", "<!DOCTYPE html><html lang=\"en\"><title>x</title><p>Edited: {{ page.title }}</p></html>");
+    assert_eq!(next_event(&events).0, "reload");
+    until(&server, "/briefings/second/", "an edited site template", |a| a.body.contains("Edited: First briefing"));
+
+    // site.toml: everything is built again.
+    site.edit("site.toml", "title = \"", "title = \"Renamed: ");
+    assert_eq!(next_event(&events).0, "reload");
+    until(&server, "/", "a site.toml edit", |a| a.body.contains("Renamed: "));
+}
+
+#[test]
 fn a_burst_of_changes_is_one_rebuild() {
     let site = Site::example();
     let server = Server::start(&site);
