@@ -6,7 +6,7 @@
 //! the last good site untouched. pamphlet refuses to replace the site root,
 //! `content/`, anything that holds them, or a non-empty folder it did not make.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -21,6 +21,12 @@ pub trait Sink: Sync {
     /// Writes `bytes` at `rel` (relative to the output root). Writing one
     /// path twice in a build is an error: two things claimed one URL.
     fn write(&self, rel: &Path, bytes: &[u8]) -> Result<(), Problem>;
+
+    /// Writes `bytes` at `rel`, taking them (a sink that keeps files in
+    /// memory then need not copy them).
+    fn write_owned(&self, rel: &Path, bytes: Vec<u8>) -> Result<(), Problem> {
+        self.write(rel, &bytes)
+    }
 
     /// Copies the file at `from` to `rel`.
     fn copy(&self, from: &Path, rel: &Path) -> Result<(), Problem> {
@@ -112,21 +118,31 @@ impl Sink for DiskSink {
 /// Keeps the built site in memory (for `serve`, and for tests).
 #[derive(Default)]
 pub struct MemorySink {
-    files: Mutex<BTreeMap<PathBuf, Vec<u8>>>,
-    claims: Claims,
+    files: Mutex<HashMap<PathBuf, Vec<u8>>>,
 }
 
 impl MemorySink {
-    pub fn into_files(self) -> BTreeMap<PathBuf, Vec<u8>> {
+    pub fn into_files(self) -> HashMap<PathBuf, Vec<u8>> {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 impl Sink for MemorySink {
     fn write(&self, rel: &Path, bytes: &[u8]) -> Result<(), Problem> {
-        self.claims.claim(rel)?;
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_path_buf(), bytes.to_vec());
-        Ok(())
+        self.write_owned(rel, bytes.to_vec())
+    }
+
+    fn write_owned(&self, rel: &Path, bytes: Vec<u8>) -> Result<(), Problem> {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        match files.entry(rel.to_path_buf()) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                Err(Problem::Output(format!("two things were built at {}", rel.display())))
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(bytes);
+                Ok(())
+            }
+        }
     }
 }
 

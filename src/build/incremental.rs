@@ -447,20 +447,34 @@ fn changed_fields(before: &Value, after: &Value) -> HashSet<String> {
 /// leave the last good templates in place.
 pub fn template_edit(state: &mut State, name: &str, sink: &dyn Sink) -> Result<Edit, Vec<Diagnostic>> {
     let parts = &mut state.parts;
+    let clock = Instant::now();
     let templates = crate::templates::load(&parts.config)?;
+    let loaded = clock.elapsed();
     let own = pages::own_fields(&templates);
     if own.terms_used != parts.prepared.own_fields.terms_used || own.used_in != parts.prepared.own_fields.used_in {
         return Ok(Edit::Whole);
     }
-    let links = Links { config: &parts.config, content: &parts.content, today: parts.today };
-    templates.set_lookup(pages::lookup(&links, &parts.prepared.page_values, &parts.prepared.section_values));
+    templates.set_lookup(parts.templates.take_lookup());
     let uses = TemplateUses::new(&templates);
     let mut targets = Targets::default();
     let old_uses = std::mem::replace(&mut state.deps.uses, uses);
     targets.widen(parts, &state.deps, &HashSet::new(), &HashSet::new(), Some(name));
+    let followed = clock.elapsed();
     let (diags, fresh) = render(parts, &templates, &targets, sink);
+    if std::env::var_os("PAMPHLET_TIMINGS").is_some() {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        eprintln!(
+            "  templates read {:.1} ms, followed {:.1} ms, rendered {:.1} ms: {} pages, {} sections",
+            ms(loaded),
+            ms(followed - loaded),
+            ms(clock.elapsed() - followed),
+            targets.pages.len(),
+            targets.sections.len()
+        );
+    }
     if diags.iter().any(Diagnostic::is_error) {
         state.deps.uses = old_uses;
+        parts.templates.set_lookup(templates.take_lookup());
         return Err(diags);
     }
     keep_bodies(parts, fresh);

@@ -210,9 +210,22 @@ impl Render<'_> {
     }
 
     fn write(&self, url: &UrlPath, name: &str, ctx: &tera::Context, diags: &mut Vec<Diagnostic>) {
-        match self.templates.render(name, ctx) {
+        self.write_sized(url, name, ctx, 16 * 1024, diags);
+    }
+
+    /// Renders into a buffer of `capacity` bytes to start with (a page's
+    /// body and the theme around it), so the output is not copied as it grows.
+    fn write_sized(
+        &self,
+        url: &UrlPath,
+        name: &str,
+        ctx: &tera::Context,
+        capacity: usize,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        match self.templates.render_into(name, ctx, capacity) {
             Ok(html) => {
-                if let Err(problem) = self.sink.write(&url.output_file(), html.as_bytes()) {
+                if let Err(problem) = self.sink.write_owned(&url.output_file(), html) {
                     diags.push(Diagnostic::global(problem));
                 }
             }
@@ -231,21 +244,28 @@ impl Render<'_> {
             Ok(n) => n,
             Err(d) => return Rendered { diags: vec![d], body: None },
         };
-        let html = match body {
-            Some(b) => b.to_string(),
-            None => self.body(&page.doc, &mut diags),
+        let fresh = match body {
+            Some(_) => None,
+            None => Some(self.body(&page.doc, &mut diags)),
         };
+        let html = body.or(fresh.as_deref()).unwrap_or_default();
         let path = self.links.path(&page.doc.url);
         let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &path);
-        let mut value = with_content(&self.prepared.page_values[i], &html).into_map().unwrap_or_default();
+        // One map: the page's value, its body and what only its own template sees.
+        let mut value = self.prepared.page_values[i].clone().into_map().unwrap_or_default();
+        value.insert("content".into(), Value::safe_string(html));
         if let Some(own) =
             Value::from_serializable(&context::page_own(&self.links, i, self.prepared.own_fields)).into_map()
         {
             value.extend(own);
         }
         ctx.insert_value("page", Value::from(value));
-        self.write(&page.doc.url, &name, &ctx, &mut diags);
-        Rendered { diags, body: keep.then_some(html) }
+        self.write_sized(&page.doc.url, &name, &ctx, html.len() + 16 * 1024, &mut diags);
+        let html = match keep {
+            true => fresh.or_else(|| body.map(str::to_string)),
+            false => None,
+        };
+        Rendered { diags, body: html }
     }
 
     /// Renders section `i` (each page of it, when paginated), with `body`

@@ -11,7 +11,7 @@
 //! with every later change, so a site is never called good while one is
 //! still broken.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -27,7 +27,7 @@ use crate::output::{MemorySink, Sink};
 pub struct Rebuild {
     pub report: Report,
     /// Files written, relative to the output root.
-    pub files: BTreeMap<PathBuf, Vec<u8>>,
+    pub files: HashMap<PathBuf, Vec<u8>>,
     /// Whether `files` is the whole site (which replaces the last one) or
     /// only what changed.
     pub whole: bool,
@@ -43,7 +43,7 @@ pub struct Session {
     failing: BTreeSet<PathBuf>,
     /// Files rendered by a rebuild that failed elsewhere, to be served with
     /// the next good one.
-    pending: BTreeMap<PathBuf, Vec<u8>>,
+    pending: HashMap<PathBuf, Vec<u8>>,
 }
 
 pub(super) struct State {
@@ -66,7 +66,7 @@ enum Change {
 
 impl Session {
     pub fn new(root: &Path, options: BuildOptions) -> Self {
-        Session { root: root.to_path_buf(), options, state: None, failing: BTreeSet::new(), pending: BTreeMap::new() }
+        Session { root: root.to_path_buf(), options, state: None, failing: BTreeSet::new(), pending: HashMap::new() }
     }
 
     /// Builds the whole site.
@@ -77,7 +77,7 @@ impl Session {
         self.pending.clear();
         if report.has_errors() {
             self.state = None;
-            return Rebuild { report, files: BTreeMap::new(), whole: true };
+            return Rebuild { report, files: HashMap::new(), whole: true };
         }
         self.state = parts.map(|parts| State { deps: Deps::new(&parts), parts, stale: false });
         Rebuild { report, files: sink.into_files(), whole: true }
@@ -136,7 +136,7 @@ impl Session {
         files.extend(sink.into_files());
         if report.has_errors() {
             self.pending = files;
-            return Rebuild { report, files: BTreeMap::new(), whole: false };
+            return Rebuild { report, files: HashMap::new(), whole: false };
         }
         Rebuild { report: Report { files: files.len(), ..report }, files, whole: false }
     }

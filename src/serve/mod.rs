@@ -5,6 +5,7 @@
 //!
 //! Nothing is written to disk: no output folder is created or removed.
 
+mod gate;
 mod http;
 mod server;
 mod watch;
@@ -143,7 +144,7 @@ fn publish(shared: &Shared, rebuild: Rebuild, verb: &str) {
             site.files = HashMap::with_capacity(count);
         }
         for (path, bytes) in rebuild.files {
-            site.files.insert(key(&path), Arc::from(bytes));
+            site.files.insert(key(&path), Arc::new(bytes));
         }
     }
     shared.hub.publish(Outcome::Built);

@@ -1,23 +1,20 @@
-//! The preview server: tiny_http on a listener whose connections time out,
-//! a few workers answering from the site in memory, and one thread per open
-//! live-reload stream, capped so that streams never take the workers that
-//! answer page requests.
+//! The preview server: tiny_http behind the gate (which times connections
+//! out), a few workers answering from the site in memory, and one thread
+//! per open live-reload stream, capped so that streams never take the
+//! workers that answer page requests.
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
 use tiny_http::{Method, Request, Server};
 
+use super::gate;
 use super::http::{self, Refusal, Wanted};
 
-/// How long a connection may sit without sending (or taking) data.
-const IDLE: Duration = Duration::from_secs(10);
-/// How often the listener is woken (see `keep_accepting`).
-const NUDGE: Duration = Duration::from_millis(250);
 /// Threads answering page requests.
 const WORKERS: usize = 4;
 /// Live-reload streams open at once; more are refused with 503.
@@ -28,7 +25,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(5);
 /// The built site as served: files by path relative to the site root.
 #[derive(Default)]
 pub struct Files {
-    pub files: HashMap<String, Arc<[u8]>>,
+    pub files: HashMap<String, Arc<Vec<u8>>>,
 }
 
 impl Files {
@@ -93,18 +90,15 @@ pub struct Running {
     pub addr: SocketAddr,
 }
 
-/// Binds `addr` and starts answering.
+/// Binds `addr` and starts answering: the gate takes connections there and
+/// hands complete requests to tiny_http on a loopback port of its own.
 pub fn start(addr: SocketAddr) -> std::io::Result<Running> {
-    let listener = TcpListener::bind(addr)?;
-    let addr = listener.local_addr()?;
-    // Accepted sockets take these timeouts from the listener, so an idle or
-    // slow client is dropped (tiny_http answers a read timeout with 408).
-    let sock = socket2::SockRef::from(&listener);
-    sock.set_read_timeout(Some(IDLE))?;
-    sock.set_write_timeout(Some(IDLE))?;
-    let server = Server::from_listener(listener, None).map_err(std::io::Error::other)?;
-    let server = Arc::new(server);
-    keep_accepting(addr);
+    let public = TcpListener::bind(addr)?;
+    let addr = public.local_addr()?;
+    let inner = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    let inner_addr = inner.local_addr()?;
+    let server = Arc::new(Server::from_listener(inner, None).map_err(std::io::Error::other)?);
+    gate::open(public, inner_addr);
     let shared = Arc::new(Shared {
         site: RwLock::new(Files::default()),
         hub: Hub::new(),
@@ -128,31 +122,6 @@ pub fn start(addr: SocketAddr) -> std::io::Result<Running> {
     Ok(Running { shared, addr })
 }
 
-/// The listener's timeout also limits how long `accept` waits, and tiny_http
-/// stops accepting on the first error; a connection every so often keeps
-/// `accept` from ever waiting that long (tiny_http wakes its own accept
-/// loop the same way when it shuts down). It also frees connections that
-/// tiny_http's thread pool queued while all its threads were busy: the
-/// pool starts a thread for each new connection, which then takes what
-/// waits in the queue.
-fn keep_accepting(addr: SocketAddr) {
-    let addr = match addr {
-        SocketAddr::V4(a) if a.ip().is_unspecified() => SocketAddr::from(([127, 0, 0, 1], a.port())),
-        SocketAddr::V6(a) if a.ip().is_unspecified() => SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, a.port())),
-        a => a,
-    };
-    std::thread::spawn(move || {
-        loop {
-            std::thread::sleep(NUDGE);
-            let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
-        }
-    });
-}
-
-/// Writes the whole response by hand, to say `Connection: close` (tiny_http
-/// will not): each connection then carries one request and ends as soon as
-/// the client has read it, so no keep-alive connection holds one of
-/// tiny_http's threads while it idles.
 fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
     let head_only = *request.method() == Method::Head;
     let mut head = format!(

@@ -124,6 +124,12 @@ impl Templates {
         *self.lookup.write().unwrap_or_else(|e| e.into_inner()) = lookup;
     }
 
+    /// Takes what the lookup functions find, leaving them nothing (to move
+    /// it to templates read again, without building it anew).
+    pub fn take_lookup(&self) -> Lookup {
+        std::mem::take(&mut *self.lookup.write().unwrap_or_else(|e| e.into_inner()))
+    }
+
     /// Changes what the lookup functions find (after an edit, in `serve`).
     pub fn update_lookup(&self, change: impl FnOnce(&mut Lookup)) {
         change(&mut self.lookup.write().unwrap_or_else(|e| e.into_inner()));
@@ -133,6 +139,13 @@ impl Templates {
     /// (the same for every page that hits it, so it is reported once).
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera.render(name, context).map_err(|e| self.diagnostic(&e, Some(name)))
+    }
+
+    /// Renders `name` into a buffer that starts with `capacity` bytes.
+    pub fn render_into(&self, name: &str, context: &Context, capacity: usize) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(capacity);
+        self.tera.render_to(name, context, &mut out).map_err(|e| self.diagnostic(&e, Some(name)))?;
+        Ok(out)
     }
 
     fn diagnostic(&self, err: &tera::Error, rendering: Option<&str>) -> Diagnostic {

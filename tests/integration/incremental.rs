@@ -22,7 +22,7 @@ type Files = BTreeMap<PathBuf, Vec<u8>>;
 fn whole(site: &Site) -> Files {
     let rebuild = Session::new(&site.root, options()).full();
     assert!(!rebuild.report.has_errors(), "{:?}", rebuild.report.diagnostics);
-    rebuild.files
+    rebuild.files.into_iter().collect()
 }
 
 /// Applies the changes of `paths` to the served files; returns what the rebuild wrote.
@@ -57,7 +57,7 @@ fn assert_part(rebuild: &Rebuild, what: &str, at_most: usize) {
 fn each_kind_of_edit_rebuilds_in_part_and_matches_a_whole_build() {
     let site = Site::example();
     let mut session = Session::new(&site.root, options());
-    let mut served = session.full().files;
+    let mut served: Files = session.full().files.into_iter().collect();
     let total = served.len();
 
     let explainer = "content/explainers/red-teaming.md";
@@ -114,7 +114,7 @@ fn each_kind_of_edit_rebuilds_in_part_and_matches_a_whole_build() {
 fn a_broken_edit_fails_then_the_fix_rebuilds() {
     let site = Site::example();
     let mut session = Session::new(&site.root, options());
-    let mut served = session.full().files;
+    let mut served: Files = session.full().files.into_iter().collect();
     let page = "content/explainers/safety-cases.md";
     let good = site.read(page);
     site.write(page, good.replacen("title = \"", "title = \"\nbroken", 1));
@@ -139,7 +139,7 @@ fn a_broken_edit_fails_then_the_fix_rebuilds() {
 fn a_heading_others_link_to_cannot_go_unnoticed() {
     let site = Site::example();
     let mut session = Session::new(&site.root, options());
-    let mut served = session.full().files;
+    let mut served: Files = session.full().files.into_iter().collect();
     let page = "content/explainers/open-and-closed-models.md";
     site.edit(page, "## Risks {#risks}", "## Dangers {#dangers}");
     let r = apply(&mut session, &mut served, &site, &[page]);
@@ -161,7 +161,7 @@ fn a_heading_others_link_to_cannot_go_unnoticed() {
 fn new_and_removed_pages_rebuild_the_whole_site() {
     let site = Site::example();
     let mut session = Session::new(&site.root, options());
-    let mut served = session.full().files;
+    let mut served: Files = session.full().files.into_iter().collect();
     let new = "content/explainers/a-new-explainer.md";
     site.write(new, "+++\ntitle = \"A new explainer\"\nsummary = \"New.\"\n+++\n\nText.\n");
     let r = apply(&mut session, &mut served, &site, &[new]);

@@ -222,9 +222,18 @@ fn idle_connections_and_streams_do_not_take_the_server() {
     let server = Server::start(&site);
     let _streams: Vec<_> = (0..12).map(|_| server.events()).collect();
     let idle: Vec<TcpStream> = (0..40).map(|_| TcpStream::connect(("127.0.0.1", server.port)).unwrap()).collect();
+    // And clients that send their request a little at a time.
+    let _slow: Vec<TcpStream> = (0..30)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: loc").unwrap();
+            s
+        })
+        .collect();
     let started = Instant::now();
     assert_eq!(server.get("/").status, 200);
-    assert!(started.elapsed() < Duration::from_secs(3), "a page waited behind idle connections");
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(3), "a page waited {waited:?} behind idle connections");
     // An idle connection is closed by the server within its timeout.
     let mut one = idle.into_iter().next().unwrap();
     one.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
@@ -233,6 +242,8 @@ fn idle_connections_and_streams_do_not_take_the_server() {
     assert!(n == 0 || buf.starts_with(b"HTTP/1.1 408"), "an idle connection was answered with {n} bytes");
     assert!(started.elapsed() < Duration::from_secs(25));
     assert_eq!(server.get("/").status, 200, "still answering after the timeout");
+    let huge = format!("GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: {}\r\n\r\n", "a".repeat(40 * 1024));
+    assert_eq!(server.raw(&huge).status, 431);
 }
 
 #[test]
@@ -307,10 +318,16 @@ fn new_folders_renames_templates_and_site_toml_are_followed() {
     assert_eq!(server.get("/briefings/first/").status, 404);
 
     // The site's own templates/ folder, made after serve started.
-    site.write("templates/page.html", "<!DOCTYPE html><html lang=\"en\"><title>x</title><p>Site template: {{ page.title }}</p></html>");
+    site.write(
+        "templates/page.html",
+        "<!DOCTYPE html><html lang=\"en\"><title>x</title><p>Site template: {{ page.title }}</p></html>",
+    );
     assert_eq!(next_event(&events).0, "reload");
     until(&server, "/briefings/second/", "a new site template", |a| a.body.contains("Site template: First briefing"));
-    site.write("templates/page.html", "<!DOCTYPE html><html lang=\"en\"><title>x</title><p>Edited: {{ page.title }}</p></html>");
+    site.write(
+        "templates/page.html",
+        "<!DOCTYPE html><html lang=\"en\"><title>x</title><p>Edited: {{ page.title }}</p></html>",
+    );
     assert_eq!(next_event(&events).0, "reload");
     until(&server, "/briefings/second/", "an edited site template", |a| a.body.contains("Edited: First briefing"));
 
