@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
 
+use rayon::prelude::*;
+
 use crate::build::{BuildOptions, Rebuild, Session};
 use crate::error::{self, Diagnostic, JsonDiagnostic};
 use server::{Outcome, Shared};
@@ -80,6 +82,7 @@ pub fn run(options: &ServeOptions) -> i32 {
     if options.open {
         open_browser(&url);
     }
+    let timings = std::env::var_os("PAMPHLET_TIMINGS").is_some();
     loop {
         let burst = watch::next_burst(&root, &rx);
         if burst.stop {
@@ -93,12 +96,25 @@ pub fn run(options: &ServeOptions) -> i32 {
         if burst.paths.is_empty() && burst.trouble.is_empty() {
             continue;
         }
+        let clock = std::time::Instant::now();
         let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match burst.trouble.is_empty() {
             true => session.apply(&burst.paths),
             false => session.full(),
         }));
+        if timings {
+            eprintln!(
+                "  burst of {} paths; rebuilt after {:.1} ms",
+                burst.paths.len(),
+                clock.elapsed().as_secs_f64() * 1e3
+            );
+        }
         match attempt {
-            Ok(rebuild) => publish(&running.shared, rebuild, "rebuilt"),
+            Ok(rebuild) => {
+                publish(&running.shared, rebuild, "rebuilt");
+                if timings {
+                    eprintln!("  published after {:.1} ms", clock.elapsed().as_secs_f64() * 1e3);
+                }
+            }
             // A fault in pamphlet itself: start again from a whole build.
             Err(_) => {
                 eprintln!("error: pamphlet failed while rebuilding; building the whole site again");
@@ -138,16 +154,21 @@ fn publish(shared: &Shared, rebuild: Rebuild, verb: &str) {
         return;
     }
     let count = rebuild.files.len();
-    {
+    let files: Vec<(String, Arc<Vec<u8>>)> =
+        rebuild.files.into_par_iter().map(|(path, bytes)| (key(&path), Arc::new(bytes))).collect();
+    let replaced: Vec<Arc<Vec<u8>>> = {
         let mut site = shared.site.write().unwrap_or_else(|e| e.into_inner());
         if rebuild.whole {
-            site.files = HashMap::with_capacity(count);
+            let old = std::mem::replace(&mut site.files, HashMap::with_capacity(count));
+            site.files.extend(files);
+            old.into_values().collect()
+        } else {
+            files.into_iter().filter_map(|(key, bytes)| site.files.insert(key, bytes)).collect()
         }
-        for (path, bytes) in rebuild.files {
-            site.files.insert(key(&path), Arc::new(bytes));
-        }
-    }
+    };
     shared.hub.publish(Outcome::Built);
+    // What was replaced is freed after the pages are told to reload.
+    std::thread::spawn(move || drop(replaced));
     println!(
         "{verb} {count} file{} in {:.0} ms",
         if count == 1 { "" } else { "s" },
