@@ -18,7 +18,12 @@ Kinds of edit, each repeated --edits times on different files:
   css       a stylesheet of the theme changed (one file copied)
 
 In the same run, `pamphlet build` of the same site is timed (--builds runs),
-and each median is given as a fraction of the median full build.
+and each median is given as a fraction of the median full build. Before
+each edit the harness asks for the page an author would have open (serve
+renders the pages open in a browser first); "page ms" is the time until that
+page, asked for again on the reload, shows the edit, and "all ms" the time
+until another page is served too (serve holds requests for pages it is still
+rendering).
 
 Exit status: 0 done, 1 a failure, 2 bad usage.
 """
@@ -117,7 +122,7 @@ def wait_up(port, proc, timeout=120):
 
 
 def edits_of(kind, site, rng, count):
-    """(path, new text) pairs for `count` edits of `kind`."""
+    """(path, new text, page to look at, what it then shows) for `count` edits of `kind`."""
     out = []
     if kind in ("body", "title"):
         folder = os.path.join(site, "content", "explainers")
@@ -126,17 +131,22 @@ def edits_of(kind, site, rng, count):
             path = os.path.join(folder, name)
             text = open(path).read()
             if kind == "body":
-                text = text.rstrip("\n") + "\n\nOne more sentence, added by the benchmark.\n"
+                shows = f"One more sentence, added by the benchmark to {name}."
+                text = text.rstrip("\n") + f"\n\n{shows}\n"
             else:
-                text = text.replace('title = "', 'title = "Edited: ', 1)
-            out.append((path, text))
+                shows = f"Edited {name}: "
+                text = text.replace('title = "', f'title = "{shows}', 1)
+            out.append((path, text, f"/explainers/{name[:-3]}/", shows))
     elif kind == "term":
         folder = os.path.join(site, "content", "glossary")
         names = sorted(n for n in os.listdir(folder) if n.endswith(".md") and n != "_index.md")
         for name in rng.sample(names, count):
             path = os.path.join(folder, name)
-            text = open(path).read().replace('short = "', 'short = "Put simply: ', 1)
-            out.append((path, text))
+            shows = f"Put simply ({name}): "
+            text = open(path).read().replace('short = "', f'short = "{shows}', 1)
+            # The generated theme does not show a term's short definition on
+            # its page: only that the page is served again is checked.
+            out.append((path, text, f"/glossary/{name[:-3]}/", None))
     else:
         theme = os.path.join(site, "themes", "bench")
         choices = {"template": ["templates/explainer.html", "templates/page.html"], "css": ["static/css/site.css"]}
@@ -148,8 +158,19 @@ def edits_of(kind, site, rng, count):
         text = open(path).read()
         for n in range(count):
             marker = f"<!-- edit {n} -->" if kind == "template" else f"/* edit {n} */"
-            out.append((path, text + marker + "\n"))
+            # The page an author has open: an explainer, built on the page template.
+            page = "/explainers/e000001/" if kind == "template" else "/css/site.css"
+            out.append((path, text + marker + "\n", page, marker))
     return out
+
+
+def fetch(port, target):
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(f"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    return data.decode("utf-8", "replace")
 
 
 def time_builds(exe, site, runs):
@@ -194,22 +215,31 @@ def main():
         wait_up(port, proc)
         stream = Stream(port)
         time.sleep(0.5)
-        print(f"{'edit':<10} {'median ms':>10} {'min':>7} {'max':>7} {'x build':>8}")
+        print(f"{'edit':<10} {'reload ms':>10} {'min':>7} {'max':>7} {'x build':>8} {'page ms':>8} {'all ms':>7}")
         for kind in args.kinds.split(","):
-            times = []
-            for n, (path, text) in enumerate(edits_of(kind, WORK_SITE, rng, args.edits)):
+            times, shown, done = [], [], []
+            for n, (path, text, page, shows) in enumerate(edits_of(kind, WORK_SITE, rng, args.edits)):
+                fetch(port, page)  # the page the author has open
                 t0 = time.perf_counter()
                 save(path, text, rename=n % 2 == 1)
                 name, at = stream.wait(t0)
                 if name != "reload":
                     bench.die(f"{kind} edit of {path}: got {name!r} instead of a reload")
                 times.append(at - t0)
+                # The reloaded page, as the browser asks for it at once.
+                if shows is not None and shows not in fetch(port, page):
+                    bench.die(f"{kind} edit of {path}: {page} does not show the edit after the reload")
+                shown.append(time.perf_counter() - t0)
+                # Every page rendered: a page not open before waits until then.
+                fetch(port, f"/explainers/e{5000 + len(done) + 100 * len(shown):06d}/")
+                done.append(time.perf_counter() - t0)
                 time.sleep(0.3)
             if not times:
                 continue
             med = statistics.median(times)
             print(f"{kind:<10} {med * 1000:>10.1f} {min(times) * 1000:>7.1f} {max(times) * 1000:>7.1f} "
-                  f"{med / build_median:>8.3f}", flush=True)
+                  f"{med / build_median:>8.3f} {statistics.median(shown) * 1000:>8.1f} "
+                  f"{statistics.median(done) * 1000:>7.1f}", flush=True)
     finally:
         proc.terminate()
         proc.wait()

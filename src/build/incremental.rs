@@ -204,7 +204,7 @@ fn referenced(text: &str) -> Vec<String> {
 
 /// What to render again.
 #[derive(Default, Debug)]
-struct Targets {
+pub struct Targets {
     /// Pages and sections rendered from their Markdown again.
     fresh_pages: BTreeSet<usize>,
     fresh_sections: BTreeSet<usize>,
@@ -219,6 +219,22 @@ struct Targets {
 }
 
 impl Targets {
+    fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+            && self.sections.is_empty()
+            && self.fresh_pages.is_empty()
+            && self.fresh_sections.is_empty()
+    }
+
+    /// Takes out the pages and sections whose output file `first` picks.
+    fn split_off(&mut self, parts: &Parts, first: &dyn Fn(&str) -> bool) -> Targets {
+        let content = &parts.content;
+        let mut head = Targets::default();
+        self.pages.retain(|&i| !(first(&output_key(&content.pages[i].doc.url)) && head.pages.insert(i)));
+        self.sections.retain(|&i| !(first(&output_key(&content.sections[i].doc.url)) && head.sections.insert(i)));
+        head
+    }
+
     /// Adds everything whose templates read `fields` of `site`, or call
     /// the lookup functions and read `page_fields` (what changed of a page),
     /// or are built on `template`.
@@ -445,7 +461,12 @@ fn changed_fields(before: &Value, after: &Value) -> HashSet<String> {
 /// Applies an edit to the template `name`: templates are read again, and
 /// what is built on that template is rendered from kept bodies. Errors
 /// leave the last good templates in place.
-pub fn template_edit(state: &mut State, name: &str, sink: &dyn Sink) -> Result<Edit, Vec<Diagnostic>> {
+pub fn template_edit(
+    state: &mut State,
+    name: &str,
+    first: &dyn Fn(&str) -> bool,
+    sink: &dyn Sink,
+) -> Result<Edit, Vec<Diagnostic>> {
     let parts = &mut state.parts;
     let clock = Instant::now();
     let templates = crate::templates::load(&parts.config)?;
@@ -456,9 +477,18 @@ pub fn template_edit(state: &mut State, name: &str, sink: &dyn Sink) -> Result<E
     }
     templates.set_lookup(parts.templates.take_lookup());
     let uses = TemplateUses::new(&templates);
-    let mut targets = Targets::default();
+    let mut targets = state.deferred.take().unwrap_or_default();
     let old_uses = std::mem::replace(&mut state.deps.uses, uses);
     targets.widen(parts, &state.deps, &HashSet::new(), &HashSet::new(), Some(name));
+    // The pages open in a browser first; the rest once those are served.
+    let head = targets.split_off(parts, first);
+    let targets = match head.is_empty() {
+        true => targets,
+        false => {
+            state.deferred = Some(targets);
+            head
+        }
+    };
     let followed = clock.elapsed();
     let (diags, fresh) = render(parts, &templates, &targets, sink);
     if std::env::var_os("PAMPHLET_TIMINGS").is_some() {
@@ -480,6 +510,33 @@ pub fn template_edit(state: &mut State, name: &str, sink: &dyn Sink) -> Result<E
     keep_bodies(parts, fresh);
     parts.templates = templates;
     Ok(Edit::Done)
+}
+
+/// Renders what an edit left for later (see [`template_edit`]). Problems
+/// found here come after the first part was served: the state is marked
+/// stale, so the next change rebuilds the whole site.
+pub fn finish(state: &mut State, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let Some(targets) = state.deferred.take() else {
+        return Vec::new();
+    };
+    let (diags, fresh) = render(&state.parts, &state.parts.templates, &targets, sink);
+    keep_bodies(&mut state.parts, fresh);
+    if diags.iter().any(Diagnostic::is_error) {
+        state.stale = true;
+    }
+    diags
+}
+
+/// The files, relative to the output, of the pages and sections in `targets`.
+pub fn outputs(parts: &Parts, targets: &Targets) -> Vec<String> {
+    let content = &parts.content;
+    let pages = targets.pages.iter().chain(&targets.fresh_pages).map(|&i| &content.pages[i].doc.url);
+    let sections = targets.sections.iter().chain(&targets.fresh_sections).map(|&i| &content.sections[i].doc.url);
+    pages.chain(sections).map(output_key).collect()
+}
+
+fn output_key(url: &crate::paths::UrlPath) -> String {
+    url.output_file().to_string_lossy().replace('\\', "/")
 }
 
 /// Renders `targets` into `sink`; returns problems and the bodies rendered afresh.

@@ -51,6 +51,8 @@ pub(super) struct State {
     pub deps: Deps,
     /// A rebuild failed after changing the state: the next one is whole.
     pub stale: bool,
+    /// What an edit left to render after the pages open in a browser.
+    pub deferred: Option<incremental::Targets>,
 }
 
 /// What one changed path asks for.
@@ -79,12 +81,50 @@ impl Session {
             self.state = None;
             return Rebuild { report, files: HashMap::new(), whole: true };
         }
-        self.state = parts.map(|parts| State { deps: Deps::new(&parts), parts, stale: false });
+        self.state = parts.map(|parts| State { deps: Deps::new(&parts), parts, stale: false, deferred: None });
         Rebuild { report, files: sink.into_files(), whole: true }
     }
 
     /// Rebuilds after changes to `paths` (absolute paths of sources).
     pub fn apply(&mut self, paths: &BTreeSet<PathBuf>) -> Rebuild {
+        let rebuild = self.apply_first(paths, &|_| false);
+        match self.finish() {
+            Some(rest) if rest.report.has_errors() => rest,
+            Some(rest) => Rebuild { files: rebuild.files.into_iter().chain(rest.files).collect(), ..rebuild },
+            None => rebuild,
+        }
+    }
+
+    /// Files a rebuild left for [`Session::finish`], relative to the output.
+    pub fn deferred(&self) -> Vec<String> {
+        match &self.state {
+            Some(State { deferred: Some(targets), parts, .. }) => incremental::outputs(parts, targets),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Renders what the last rebuild left for later, if anything.
+    pub fn finish(&mut self) -> Option<Rebuild> {
+        let started = Instant::now();
+        let state = self.state.as_mut().filter(|s| s.deferred.is_some())?;
+        let sink = MemorySink::default();
+        let mut diags = incremental::finish(state, &sink);
+        crate::error::normalize(&mut diags);
+        let files = sink.into_files();
+        let report = Report {
+            pages: state.parts.content.pages.len(),
+            sections: state.parts.content.sections.len(),
+            files: files.len(),
+            elapsed: started.elapsed(),
+            diagnostics: diags,
+        };
+        Some(Rebuild { report, files, whole: false })
+    }
+
+    /// Rebuilds after changes to `paths`, rendering first the pages whose
+    /// output file `first` picks (those open in a browser) when a template
+    /// changed; the rest waits for [`Session::finish`].
+    pub fn apply_first(&mut self, paths: &BTreeSet<PathBuf>, first: &dyn Fn(&str) -> bool) -> Rebuild {
         let started = Instant::now();
         let Some(state) = self.state.as_ref().filter(|s| !s.stale) else {
             return self.full();
@@ -107,7 +147,7 @@ impl Session {
             }
             let outcome = match change {
                 Change::Page(i, rel) => incremental::page_edit(state, &self.options, i, &rel, &sink),
-                Change::Template(name) => incremental::template_edit(state, &name, &sink),
+                Change::Template(name) => incremental::template_edit(state, &name, first, &sink),
                 Change::Copy(from, to) => sink
                     .copy(&from, &to)
                     .map(|()| Edit::Done)

@@ -97,8 +97,10 @@ pub fn run(options: &ServeOptions) -> i32 {
             continue;
         }
         let clock = std::time::Instant::now();
+        let shared = &running.shared;
+        let open = shared.recent();
         let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match burst.trouble.is_empty() {
-            true => session.apply(&burst.paths),
+            true => session.apply_first(&burst.paths, &|file| open.contains(file)),
             false => session.full(),
         }));
         if timings {
@@ -110,10 +112,25 @@ pub fn run(options: &ServeOptions) -> i32 {
         }
         match attempt {
             Ok(rebuild) => {
-                publish(&running.shared, rebuild, "rebuilt");
+                // Pages open in a browser were rendered first: they reload
+                // now, and a request for a page still to come waits for it.
+                shared.set_pending(session.deferred());
+                publish(shared, rebuild, "rebuilt");
                 if timings {
                     eprintln!("  published after {:.1} ms", clock.elapsed().as_secs_f64() * 1e3);
                 }
+                let rest = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.finish()));
+                match rest {
+                    Ok(Some(rest)) if rest.report.has_errors() => publish(shared, rest, "rebuilt"),
+                    Ok(Some(rest)) => store(shared, rest),
+                    Ok(None) => {}
+                    Err(_) => {
+                        eprintln!("error: pamphlet failed while rebuilding; building the whole site again");
+                        session = Session::new(&root, build_options.clone());
+                        publish(shared, session.full(), "rebuilt");
+                    }
+                }
+                shared.set_pending(Vec::new());
             }
             // A fault in pamphlet itself: start again from a whole build.
             Err(_) => {
@@ -154,6 +171,15 @@ fn publish(shared: &Shared, rebuild: Rebuild, verb: &str) {
         return;
     }
     let count = rebuild.files.len();
+    let elapsed = rebuild.report.elapsed;
+    store(shared, rebuild);
+    shared.hub.publish(Outcome::Built);
+    println!("{verb} {count} file{} in {:.0} ms", if count == 1 { "" } else { "s" }, elapsed.as_secs_f64() * 1000.0);
+}
+
+/// Puts a rebuild's files in the served site (all of it, when it is whole).
+fn store(shared: &Shared, rebuild: Rebuild) {
+    let count = rebuild.files.len();
     let files: Vec<(String, Arc<Vec<u8>>)> =
         rebuild.files.into_par_iter().map(|(path, bytes)| (key(&path), Arc::new(bytes))).collect();
     let replaced: Vec<Arc<Vec<u8>>> = {
@@ -166,14 +192,8 @@ fn publish(shared: &Shared, rebuild: Rebuild, verb: &str) {
             files.into_iter().filter_map(|(key, bytes)| site.files.insert(key, bytes)).collect()
         }
     };
-    shared.hub.publish(Outcome::Built);
-    // What was replaced is freed after the pages are told to reload.
+    // Freed away from the rebuild loop, which has pages to reload.
     std::thread::spawn(move || drop(replaced));
-    println!(
-        "{verb} {count} file{} in {:.0} ms",
-        if count == 1 { "" } else { "s" },
-        rebuild.report.elapsed.as_secs_f64() * 1000.0
-    );
 }
 
 /// A file's path in the served site: relative, with forward slashes.

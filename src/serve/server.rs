@@ -3,7 +3,7 @@
 //! per open live-reload stream, capped so that streams never take the
 //! workers that answer page requests.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -78,9 +78,46 @@ impl Hub {
 pub struct Shared {
     pub site: RwLock<Files>,
     pub hub: Hub,
+    /// Pages served lately, newest last: those a browser has open.
+    recent: Mutex<VecDeque<String>>,
+    /// Files being rendered again; a request for one waits for it.
+    pending: Mutex<HashSet<String>>,
+    rendered: Condvar,
     /// Whether the server is bound to loopback, and so checks Host.
     local_only: bool,
     streams: AtomicUsize,
+}
+
+/// How many recently served pages count as open in a browser.
+const RECENT: usize = 32;
+/// The longest a request waits for its page to be rendered again.
+const PENDING_WAIT: Duration = Duration::from_secs(5);
+
+impl Shared {
+    /// Pages served lately (files relative to the site root).
+    pub fn recent(&self) -> HashSet<String> {
+        self.recent.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect()
+    }
+
+    fn served(&self, rel: &str) {
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent.retain(|r| r != rel);
+        recent.push_back(rel.to_string());
+        if recent.len() > RECENT {
+            recent.pop_front();
+        }
+    }
+
+    /// Marks files as being rendered again (or, with an empty list, done).
+    pub fn set_pending(&self, files: Vec<String>) {
+        *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = files.into_iter().collect();
+        self.rendered.notify_all();
+    }
+
+    fn wait_rendered(&self, rel: &str) {
+        let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = self.rendered.wait_timeout_while(pending, PENDING_WAIT, |p| p.contains(rel));
+    }
 }
 
 /// A running server; dropping it does not stop the threads (the process
@@ -102,6 +139,9 @@ pub fn start(addr: SocketAddr) -> std::io::Result<Running> {
     let shared = Arc::new(Shared {
         site: RwLock::new(Files::default()),
         hub: Hub::new(),
+        recent: Mutex::new(VecDeque::new()),
+        pending: Mutex::new(HashSet::new()),
+        rendered: Condvar::new(),
         local_only: addr.ip().is_loopback(),
         streams: AtomicUsize::new(0),
     });
@@ -193,6 +233,7 @@ fn answer(shared: &Arc<Shared>, request: Request) {
 }
 
 fn file(shared: &Shared, request: Request, rel: &str) {
+    shared.wait_rendered(rel);
     let (status, name, bytes) = {
         let site = shared.site.read().unwrap_or_else(|e| e.into_inner());
         match site.files.get(rel) {
@@ -204,6 +245,9 @@ fn file(shared: &Shared, request: Request, rel: &str) {
         return plain(request, 404, "404 not found", &[]);
     };
     let kind = http::content_type(name);
+    if status == 200 && kind.starts_with("text/html") {
+        shared.served(rel);
+    }
     let body = if kind.starts_with("text/html") { http::with_live_script(&bytes) } else { bytes.to_vec() };
     respond(request, status, kind, body, &[]);
 }

@@ -331,6 +331,14 @@ fn new_folders_renames_templates_and_site_toml_are_followed() {
     assert_eq!(next_event(&events).0, "reload");
     until(&server, "/briefings/second/", "an edited site template", |a| a.body.contains("Edited: First briefing"));
 
+    // A theme template: the open page first, then every other page.
+    let open = "/explainers/red-teaming/";
+    assert_eq!(server.get(open).status, 200);
+    site.edit("themes/default/templates/explainer.html", "</article>", "<p>Theme edited.</p></article>");
+    assert_eq!(next_event(&events).0, "reload");
+    assert!(server.get(open).body.contains("Theme edited."), "the open page shows the template edit");
+    assert!(server.get("/explainers/safety-cases/").body.contains("Theme edited."), "so does every other");
+
     // site.toml: everything is built again.
     site.edit("site.toml", "title = \"", "title = \"Renamed: ");
     assert_eq!(next_event(&events).0, "reload");
