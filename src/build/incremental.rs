@@ -307,15 +307,10 @@ pub fn page_edit(
     let targets = follow_page_edit(parts, &state.deps, i, &old);
     let followed = clock.elapsed();
     let (diags, fresh) = render(parts, &parts.templates, &targets, sink);
-    if std::env::var_os("PAMPHLET_TIMINGS").is_some() {
-        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-        eprintln!(
-            "  read and checked {:.1} ms, followed {:.1} ms, rendered {:.1} ms: {targets:?}",
-            ms(checked),
-            ms(followed - checked),
-            ms(clock.elapsed() - followed),
-        );
-    }
+    timings(
+        &[("read and checked", checked), ("followed", followed - checked), ("rendered", clock.elapsed() - followed)],
+        &targets,
+    );
     keep_bodies(parts, fresh);
     if diags.iter().any(Diagnostic::is_error) {
         state.stale = true;
@@ -491,17 +486,10 @@ pub fn template_edit(
     };
     let followed = clock.elapsed();
     let (diags, fresh) = render(parts, &templates, &targets, sink);
-    if std::env::var_os("PAMPHLET_TIMINGS").is_some() {
-        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-        eprintln!(
-            "  templates read {:.1} ms, followed {:.1} ms, rendered {:.1} ms: {} pages, {} sections",
-            ms(loaded),
-            ms(followed - loaded),
-            ms(clock.elapsed() - followed),
-            targets.pages.len(),
-            targets.sections.len()
-        );
-    }
+    timings(
+        &[("templates read", loaded), ("followed", followed - loaded), ("rendered", clock.elapsed() - followed)],
+        &targets,
+    );
     if diags.iter().any(Diagnostic::is_error) {
         state.deps.uses = old_uses;
         parts.templates.set_lookup(templates.take_lookup());
@@ -510,6 +498,16 @@ pub fn template_edit(
     keep_bodies(parts, fresh);
     parts.templates = templates;
     Ok(Edit::Done)
+}
+
+/// With `PAMPHLET_TIMINGS` set, prints how long each step of an edit took
+/// and what it rendered.
+fn timings(steps: &[(&str, std::time::Duration)], targets: &Targets) {
+    if std::env::var_os("PAMPHLET_TIMINGS").is_some() {
+        let steps: Vec<String> =
+            steps.iter().map(|(what, d)| format!("{what} {:.1} ms", d.as_secs_f64() * 1e3)).collect();
+        eprintln!("  {}: {targets:?}", steps.join(", "));
+    }
 }
 
 /// Renders what an edit left for later (see [`template_edit`]). Problems

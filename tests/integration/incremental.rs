@@ -40,6 +40,14 @@ fn apply(session: &mut Session, served: &mut Files, site: &Site, paths: &[&str])
     rebuild
 }
 
+/// A copy of the example hub, built in a session, and the files it serves.
+fn start() -> (Site, Session, Files) {
+    let site = Site::example();
+    let mut session = Session::new(&site.root, options());
+    let served = session.full().files.into_iter().collect();
+    (site, session, served)
+}
+
 fn assert_same(served: &Files, site: &Site, what: &str) {
     let expected = whole(site);
     let differ: Vec<&PathBuf> =
@@ -55,9 +63,7 @@ fn assert_part(rebuild: &Rebuild, what: &str, at_most: usize) {
 
 #[test]
 fn each_kind_of_edit_rebuilds_in_part_and_matches_a_whole_build() {
-    let site = Site::example();
-    let mut session = Session::new(&site.root, options());
-    let mut served: Files = session.full().files.into_iter().collect();
+    let (site, mut session, mut served) = start();
     let total = served.len();
 
     let explainer = "content/explainers/red-teaming.md";
@@ -112,9 +118,7 @@ fn each_kind_of_edit_rebuilds_in_part_and_matches_a_whole_build() {
 
 #[test]
 fn a_broken_edit_fails_then_the_fix_rebuilds() {
-    let site = Site::example();
-    let mut session = Session::new(&site.root, options());
-    let mut served: Files = session.full().files.into_iter().collect();
+    let (site, mut session, mut served) = start();
     let page = "content/explainers/safety-cases.md";
     let good = site.read(page);
     site.write(page, good.replacen("title = \"", "title = \"\nbroken", 1));
@@ -137,9 +141,7 @@ fn a_broken_edit_fails_then_the_fix_rebuilds() {
 
 #[test]
 fn a_heading_others_link_to_cannot_go_unnoticed() {
-    let site = Site::example();
-    let mut session = Session::new(&site.root, options());
-    let mut served: Files = session.full().files.into_iter().collect();
+    let (site, mut session, mut served) = start();
     let page = "content/explainers/open-and-closed-models.md";
     site.edit(page, "## Risks {#risks}", "## Dangers {#dangers}");
     let r = apply(&mut session, &mut served, &site, &[page]);
@@ -159,9 +161,7 @@ fn a_heading_others_link_to_cannot_go_unnoticed() {
 
 #[test]
 fn new_and_removed_pages_rebuild_the_whole_site() {
-    let site = Site::example();
-    let mut session = Session::new(&site.root, options());
-    let mut served: Files = session.full().files.into_iter().collect();
+    let (site, mut session, mut served) = start();
     let new = "content/explainers/a-new-explainer.md";
     site.write(new, "+++\ntitle = \"A new explainer\"\nsummary = \"New.\"\n+++\n\nText.\n");
     let r = apply(&mut session, &mut served, &site, &[new]);

@@ -123,6 +123,15 @@ impl Answer {
     }
 }
 
+/// Serve on a copy of the example hub, with a live-reload stream open.
+fn listening() -> (Site, Server, Receiver<(String, String)>) {
+    let site = Site::example();
+    let server = Server::start(&site);
+    let events = server.events();
+    std::thread::sleep(Duration::from_millis(300));
+    (site, server, events)
+}
+
 /// The next event that is not older than this call, within 20 seconds.
 fn next_event(events: &Receiver<(String, String)>) -> (String, String) {
     events.recv_timeout(Duration::from_secs(20)).expect("an event within 20 s")
@@ -248,10 +257,7 @@ fn idle_connections_and_streams_do_not_take_the_server() {
 
 #[test]
 fn edits_reload_failures_report_and_fixes_recover() {
-    let site = Site::example();
-    let server = Server::start(&site);
-    let events = server.events();
-    std::thread::sleep(Duration::from_millis(300));
+    let (site, server, events) = listening();
     let page = "content/explainers/red-teaming.md";
     let url = "/explainers/red-teaming/";
     let good = site.read(page);
@@ -298,10 +304,7 @@ fn edits_reload_failures_report_and_fixes_recover() {
 
 #[test]
 fn new_folders_renames_templates_and_site_toml_are_followed() {
-    let site = Site::example();
-    let server = Server::start(&site);
-    let events = server.events();
-    std::thread::sleep(Duration::from_millis(300));
+    let (site, server, events) = listening();
 
     // A new folder with a section and a page in it.
     std::fs::create_dir_all(site.root.join("content/briefings")).unwrap();
@@ -347,10 +350,7 @@ fn new_folders_renames_templates_and_site_toml_are_followed() {
 
 #[test]
 fn a_burst_of_changes_is_one_rebuild() {
-    let site = Site::example();
-    let server = Server::start(&site);
-    let events = server.events();
-    std::thread::sleep(Duration::from_millis(300));
+    let (site, server, events) = listening();
     // As a `git checkout` does: many files written at once.
     for n in 0..300 {
         site.write(
