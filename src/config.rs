@@ -36,7 +36,23 @@ struct RawConfig {
     #[serde(default)]
     feed: FeedConfig,
     #[serde(default)]
+    search: SearchConfig,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[search]`: the search index and the theme's search page.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Build the index under `/search/LANG/` and the page at `/search/`.
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
 }
 
 /// `[feed]`: the Atom feed.
@@ -157,6 +173,7 @@ pub struct Config {
     pub checks: ChecksConfig,
     pub catalog: CatalogConfig,
     pub feed: FeedConfig,
+    pub search: SearchConfig,
     pub extra: toml::Table,
 }
 
@@ -242,6 +259,7 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
         checks: raw.checks,
         catalog: raw.catalog,
         feed: raw.feed,
+        search: raw.search,
         extra: raw.extra,
     })
 }
@@ -272,6 +290,16 @@ mod tests {
         assert_eq!(c.timezone_name, "UTC");
         assert!(matches!(c.theme, ThemeSource::Builtin));
         assert!(c.markdown.smart_punctuation);
+        assert!(c.search.enabled);
+    }
+
+    #[test]
+    fn search_can_be_turned_off_and_a_typo_is_named() {
+        let c = load_str("title = \"H\"\nbase_url = \"https://e.org\"\n[search]\nenabled = false\n").unwrap();
+        assert!(!c.search.enabled);
+        let errs = load_str("title = \"H\"\nbase_url = \"https://e.org\"\n[search]\nenable = false\n").unwrap_err();
+        assert_eq!(errs[0].problem, Problem::UnknownKey { key: "enable".into(), suggestion: Some("enabled".into()) });
+        assert_eq!(errs[0].location.as_ref().unwrap().line, 4);
     }
 
     #[test]

@@ -19,5 +19,6 @@ pub mod markdown;
 pub mod output;
 pub mod paths;
 pub mod scaffold;
+pub mod search;
 mod strict;
 pub mod templates;

@@ -32,6 +32,11 @@ pub fn write_all(
             Err(d) => diags.push(d),
         }
     }
+    match super::search::page(links, templates, config, site) {
+        Some(Ok(file)) => files.push(file),
+        Some(Err(d)) => diags.push(d),
+        None => {}
+    }
     for (_, doc) in links.content.docs() {
         for from in &doc.redirect_from {
             files.push((

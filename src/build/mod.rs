@@ -8,6 +8,7 @@ mod calendar;
 mod extras;
 mod feed;
 mod pages;
+mod search;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

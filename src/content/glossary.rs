@@ -169,7 +169,8 @@ impl Glossary {
 }
 
 /// A term's names: its title, then its synonyms.
-fn names(content: &Content, page: usize) -> Vec<String> {
+/// A term page's names: its title, then its synonyms.
+pub fn names(content: &Content, page: usize) -> Vec<String> {
     let page = &content.pages[page];
     let mut out = vec![page.doc.meta.title.clone()];
     if let KindData::Term(t) = &page.data {

@@ -9,4 +9,5 @@ mod errors;
 mod events;
 mod explainers;
 mod glossary;
+mod search;
 mod site_checks;

@@ -1,0 +1,106 @@
+//! The site's search: the index of every page (see [`crate::search`]) under
+//! `/search/LANG/`, and the theme's search page at `/search/`.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Value;
+
+use crate::content::{self, KindData};
+use crate::error::Diagnostic;
+use crate::output::Sink;
+use crate::paths::UrlPath;
+use crate::search::{self, Record};
+use crate::templates::context::Links;
+use crate::templates::{Templates, base_context};
+
+/// Writes the index of the pages whose text the render kept (`texts[i]` is
+/// page `i`'s); returns how many files it wrote.
+pub fn write_index(links: &Links, texts: Vec<Option<String>>, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
+    if !links.config.search.enabled {
+        return 0;
+    }
+    let records: Vec<Record> =
+        texts.into_par_iter().enumerate().filter_map(|(i, text)| Some(record(links, i, text?))).collect();
+    // One index per language; a site has one language today.
+    let files = search::index(&links.config.language, records);
+    let failed: Vec<Diagnostic> =
+        files.par_iter().filter_map(|(path, bytes)| sink.write(path, bytes).err().map(Diagnostic::global)).collect();
+    diags.extend(failed);
+    files.len()
+}
+
+fn record(links: &Links, i: usize, text: String) -> Record {
+    let page = &links.content.pages[i];
+    let meta = &page.doc.meta;
+    let mut record = Record {
+        path: links.path(&page.doc.url),
+        title: meta.title.clone(),
+        kind: page.kind.name(),
+        description: meta.description.clone(),
+        text,
+        ..Record::default()
+    };
+    let content = links.content;
+    let mut keywords: Vec<String> = Vec::new();
+    for &term in &page.doc.scan.terms {
+        keywords.extend(content::term_names(content, content.glossary.terms[term].page));
+    }
+    match &page.data {
+        KindData::Term(t) => {
+            record.names = content::term_names(content, i);
+            if record.description.is_empty() {
+                record.description = t.short.clone();
+            } else {
+                keywords.push(t.short.clone());
+            }
+        }
+        KindData::Explainer(e) => {
+            if record.description.is_empty() {
+                record.description = e.summary.clone();
+            } else {
+                keywords.push(e.summary.clone());
+            }
+            keywords.extend(e.takeaways.iter().cloned());
+        }
+        KindData::Tool(t) => {
+            record.category = t.category.clone().unwrap_or_else(|| "Other".into());
+            record.status = t.status.name().to_string();
+        }
+        _ => {}
+    }
+    record.keywords = keywords.join(" ");
+    record
+}
+
+/// What `search.html` gets as `search`, besides the usual context.
+#[derive(Serialize)]
+struct SearchContext {
+    /// Where the per-language indexes are (`/search/`); the page's script
+    /// adds the language of `<html lang>`.
+    root: String,
+    /// This language's index folder (`/search/en/`).
+    index: String,
+    language: String,
+}
+
+/// The search page, `/search/index.html`, when search is on and the theme
+/// has `search.html`.
+pub fn page(
+    links: &Links,
+    templates: &Templates,
+    config: &Value,
+    site: &Value,
+) -> Option<Result<(PathBuf, Vec<u8>), Diagnostic>> {
+    if !links.config.search.enabled || !templates.has("search.html") {
+        return None;
+    }
+    let url = UrlPath::from_segments(["search"]);
+    let language = links.config.language.clone();
+    let root = links.path(&url);
+    let search = SearchContext { index: format!("{root}{language}/"), root, language };
+    let mut ctx = base_context(config, site, &links.path(&url));
+    ctx.insert("search", &search);
+    Some(templates.render("search.html", &ctx).map(|html| (url.output_file(), html.into_bytes())))
+}

@@ -1,0 +1,342 @@
+// pamphlet default theme: search. Loaded by the search page only.
+//
+// The index is static files under /search/LANG/ (LANG from <html lang>):
+// index.json (the manifest), shards/N.json (sorted words and glossary names,
+// cut into runs) and docs/ID.json (one page each, for results). A query
+// loads the manifest, the shard each word falls in (and, for the last word,
+// read as a prefix, the shards it spans), then the pages of the results
+// shown. Words are cut as pamphlet cuts them when it builds the index.
+//
+// Without JavaScript the form still leads here, and the page lists the
+// A–Z glossary and the sections instead.
+(function () {
+  "use strict";
+
+  var ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  var DIGIT = {};
+  for (var a = 0; a < 64; a++) DIGIT[ALPHABET.charAt(a)] = a;
+  var NOT_WORD = /[^\p{Alphabetic}\p{N}]+/u;
+  var MAX_WORD = 40;
+  var MAX_PREFIX_SHARDS = 3;
+  var MAX_PREFIX_WORDS = 60;
+
+  // Numbers in the index's compact form: base 32, the last digit of each
+  // number from the first half of the alphabet.
+  function numbers(text) {
+    var out = [], n = 0;
+    for (var i = 0; i < text.length; i++) {
+      var d = DIGIT[text.charAt(i)];
+      if (d >= 32) n = n * 32 + d - 32;
+      else { out.push(n * 32 + d); n = 0; }
+    }
+    return out;
+  }
+
+  function words(text) {
+    return text.toLowerCase().split(NOT_WORD).filter(function (w) { return w && w.length <= MAX_WORD; });
+  }
+
+  // One language's index. `load(path)` resolves to the parsed JSON file.
+  function Index(root, load) {
+    this.root = root;
+    this.load = load;
+    this.files = {};
+  }
+
+  Index.prototype.file = function (name) {
+    var self = this;
+    if (!this.files[name]) {
+      this.files[name] = this.manifest().then(function (m) { return self.load(self.root + name + "?v=" + m.build); });
+    }
+    return this.files[name];
+  };
+
+  Index.prototype.manifest = function () {
+    return this.m || (this.m = this.load(this.root + "index.json"));
+  };
+
+  // The shard whose keys take in `key`: the last that starts at or before it.
+  function shardOf(m, key) {
+    var lo = 0, hi = m.shards.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (m.shards[mid] <= key) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  Index.prototype.shard = function (i) {
+    return this.file("shards/" + i + ".json");
+  };
+
+  Index.prototype.doc = function (id) {
+    return this.file("docs/" + id + ".json");
+  };
+
+  // Ids of pages matching `query`, best first, within `filter` ({kind,
+  // category, status}; empty values allow all). A page named exactly by the
+  // query (a term's title or synonym) comes first; then pages with more of
+  // the query's words; then by weight.
+  Index.prototype.search = function (query, filter) {
+    var self = this, terms = words(query);
+    return this.manifest().then(function (m) {
+      if (!terms.length) return { ids: [], terms: terms };
+      var last = terms[terms.length - 1], phrase = terms.join(" ");
+      var first = shardOf(m, last), end = first;
+      if (last.length > 1) {
+        while (end + 1 < m.shards.length && end + 1 - first < MAX_PREFIX_SHARDS && m.shards[end + 1].indexOf(last) === 0) end++;
+      }
+      var wanted = {};
+      terms.forEach(function (t) { wanted[shardOf(m, t)] = true; });
+      wanted[shardOf(m, phrase)] = true;
+      for (var s = first; s <= end; s++) wanted[s] = true;
+      var list = Object.keys(wanted).map(Number);
+      return Promise.all(list.map(function (i) { return self.shard(i); })).then(function (shards) {
+        var byIndex = {};
+        list.forEach(function (i, k) { byIndex[i] = shards[k]; });
+        var prefixShards = [];
+        for (var p = first; p <= end; p++) prefixShards.push(byIndex[p]);
+        return rank(m, terms, phrase, byIndex, prefixShards, filter || {});
+      });
+    });
+  };
+
+  function rank(m, terms, phrase, shards, prefixShards, filter) {
+    var found = {};
+    terms.forEach(function (t, i) {
+      var weights = {}, size = 0;
+      function add(encoded, scale) {
+        var n = numbers(encoded), id = 0;
+        for (var j = 0; j < n.length; j += 2) {
+          id += n[j];
+          var w = n[j + 1] * scale;
+          if (!(id in weights)) size++;
+          if (!(weights[id] >= w)) weights[id] = w;
+        }
+      }
+      var own = shards[shardOf(m, t)].words[t];
+      if (own) add(own, 1);
+      if (i === terms.length - 1 && t.length > 1) {
+        var extra = 0;
+        prefixShards.forEach(function (shard) {
+          for (var key in shard.words) {
+            if (key !== t && key.indexOf(t) === 0 && extra++ < MAX_PREFIX_WORDS) add(shard.words[key], 0.6);
+          }
+        });
+      }
+      var idf = Math.log(1 + m.pages / Math.max(size, 1));
+      for (var id in weights) {
+        var f = found[id] || (found[id] = { id: +id, hits: 0, score: 0, exact: false });
+        f.hits++;
+        f.score += weights[id] * idf;
+      }
+    });
+    var named = shards[shardOf(m, phrase)].names[phrase];
+    if (named) {
+      var id = 0;
+      numbers(named).forEach(function (gap) {
+        id += gap;
+        var f = found[id] || (found[id] = { id: id, hits: terms.length, score: 0 });
+        f.exact = true;
+      });
+    }
+    var ids = [];
+    for (var key in found) if (allowed(m, found[key].id, filter)) ids.push(found[key]);
+    ids.sort(function (x, y) {
+      return (y.exact - x.exact) || (y.hits - x.hits) || (y.score - x.score) || (x.id - y.id);
+    });
+    return { ids: ids.map(function (f) { return f.id; }), terms: terms };
+  }
+
+  // Pages are numbered in groups of one kind, category and status.
+  function allowed(m, id, filter) {
+    var lo = 0, hi = m.groups.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (m.groups[mid][3] <= id) lo = mid; else hi = mid - 1;
+    }
+    var g = m.groups[lo];
+    return (!filter.kind || g[0] === filter.kind) &&
+      (!filter.category || g[1] === filter.category) &&
+      (!filter.status || g[2] === filter.status);
+  }
+
+  if (typeof document === "undefined") {
+    // Node (pamphlet's tests) runs the same query code on a built index.
+    globalThis.pamphletSearch = { Index: Index, words: words };
+    return;
+  }
+
+  // ----- The search page -----
+  var form = document.querySelector("[data-search]");
+  if (!form) return;
+  var input = form.querySelector("input[name=q]");
+  var filters = form.querySelector("[data-search-filters]");
+  var selects = filters.querySelectorAll("select");
+  var status = document.getElementById("search-status");
+  var list = document.querySelector("[data-search-results]");
+  var more = document.querySelector("[data-search-more]");
+  var lang = (document.documentElement.lang || "en").toLowerCase();
+  var index = new Index(form.getAttribute("data-search") + lang + "/", function (path) {
+    return fetch(path).then(function (r) {
+      if (!r.ok) throw new Error(path + ": " + r.status);
+      return r.json();
+    });
+  });
+  var PAGE = 10, run = 0, current = null, shown = 0, timer;
+  var kinds = {};
+  Array.prototype.forEach.call(form.querySelectorAll("option[data-label]"), function (o) {
+    kinds[o.value] = o.getAttribute("data-label");
+  });
+
+  function filterValues() {
+    var f = {};
+    Array.prototype.forEach.call(selects, function (s) { f[s.name] = s.value; });
+    return f;
+  }
+
+  function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+  // Matches the query's words in text: whole words, the last as a prefix.
+  function matcher(terms) {
+    var parts = terms.map(function (t, i) {
+      return escapeRe(t) + (i === terms.length - 1 ? "[\\p{Alphabetic}\\p{N}]*" : "");
+    });
+    return new RegExp("(?<![\\p{Alphabetic}\\p{N}])(?:" + parts.join("|") + ")(?![\\p{Alphabetic}\\p{N}])", "giu");
+  }
+
+  // Appends `text` to `el`, with each match in a <mark>.
+  function highlight(el, text, re) {
+    var at = 0, m;
+    re.lastIndex = 0;
+    while ((m = re.exec(text))) {
+      if (!m[0]) { re.lastIndex++; continue; }
+      el.appendChild(document.createTextNode(text.slice(at, m.index)));
+      var mark = document.createElement("mark");
+      mark.textContent = m[0];
+      el.appendChild(mark);
+      at = m.index + m[0].length;
+    }
+    el.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  // About 200 characters of the page around the first match.
+  function snippet(doc, re) {
+    var sources = [doc.text || "", doc.description || ""];
+    for (var i = 0; i < sources.length; i++) {
+      re.lastIndex = 0;
+      var m = re.exec(sources[i]);
+      if (!m) continue;
+      var text = sources[i], start = Math.max(0, m.index - 60);
+      if (start > 0) start = text.indexOf(" ", start) + 1 || start;
+      var end = Math.min(text.length, start + 200);
+      if (end < text.length) end = text.lastIndexOf(" ", end) > m.index ? text.lastIndexOf(" ", end) : end;
+      return (start > 0 ? "… " : "") + text.slice(start, end) + (end < text.length ? " …" : "");
+    }
+    return doc.description || (doc.text || "").slice(0, 200);
+  }
+
+  function item(doc, re) {
+    var li = document.createElement("li");
+    li.className = "search-result";
+    var title = document.createElement("a");
+    title.className = "search-result-title";
+    title.href = doc.path;
+    highlight(title, doc.title, re);
+    var meta = document.createElement("p");
+    meta.className = "search-result-kind";
+    meta.textContent = [kinds[doc.kind] || doc.kind, doc.category, doc.status && doc.status.replace("-", " ")]
+      .filter(Boolean).join(" · ");
+    if (doc.synonyms) highlight(meta, " · also called " + doc.synonyms.join(", "), re);
+    var text = document.createElement("p");
+    text.className = "search-result-snippet";
+    highlight(text, snippet(doc, re), re);
+    li.appendChild(title);
+    li.appendChild(meta);
+    li.appendChild(text);
+    return li;
+  }
+
+  function showMore(focus) {
+    var mine = run, found = current;
+    var ids = found.ids.slice(shown, shown + PAGE);
+    return Promise.all(ids.map(function (id) { return index.doc(id); })).then(function (docs) {
+      if (mine !== run) return;
+      var re = matcher(found.terms), firstNew = null;
+      docs.forEach(function (doc) {
+        var li = item(doc, re);
+        firstNew = firstNew || li;
+        list.appendChild(li);
+      });
+      shown += docs.length;
+      more.hidden = shown >= found.ids.length;
+      list.setAttribute("data-done", found.query);
+      if (focus && firstNew) firstNew.querySelector("a").focus();
+    });
+  }
+
+  function say(found) {
+    var n = found.ids.length, q = "\u201c" + found.query + "\u201d";
+    if (!found.terms.length) return "";
+    if (!n) return "No results for " + q + ". Try fewer or shorter words, or browse below.";
+    return (n === 1 ? "1 result" : n + " results") + " for " + q;
+  }
+
+  function search() {
+    clearTimeout(timer);
+    var query = input.value.trim(), filter = filterValues(), mine = ++run;
+    var params = new URLSearchParams();
+    if (query) params.set("q", query);
+    for (var k in filter) if (filter[k]) params.set(k, filter[k]);
+    history.replaceState(null, "", params.toString() ? "?" + params : location.pathname);
+    return index.search(query, filter).then(function (found) {
+      if (mine !== run) return;
+      found.query = query;
+      current = found;
+      shown = 0;
+      list.textContent = "";
+      list.hidden = !found.ids.length;
+      more.hidden = true;
+      status.textContent = say(found);
+      return showMore(false);
+    }).catch(function () {
+      if (mine !== run) return;
+      status.textContent = "Search is not available: its index could not be loaded. Browse below instead.";
+    });
+  }
+
+  // Arrow keys move between the field and the results.
+  function move(event) {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    var links = Array.prototype.slice.call(list.querySelectorAll(".search-result-title"));
+    if (!links.length) return;
+    var at = links.indexOf(document.activeElement);
+    var next = event.key === "ArrowDown" ? at + 1 : at - 1;
+    if (event.target === input) next = event.key === "ArrowDown" ? 0 : -2;
+    if (next === -1) input.focus();
+    else if (links[next]) links[next].focus();
+    else return;
+    event.preventDefault();
+  }
+
+  filters.hidden = false;
+  var params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  Array.prototype.forEach.call(selects, function (s) {
+    var v = params.get(s.name);
+    if (v && s.querySelector("option[value=\"" + CSS.escape(v) + "\"]")) s.value = v;
+    s.addEventListener("change", search);
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    search();
+  });
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(search, 120);
+  });
+  input.addEventListener("keydown", move);
+  list.addEventListener("keydown", move);
+  more.addEventListener("click", function () { showMore(true); });
+  if (input.value) search();
+})();
