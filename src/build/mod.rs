@@ -79,6 +79,9 @@ pub fn run(root: &Path, options: &BuildOptions, sink: &dyn Sink) -> Report {
             report.files = files;
             diags.extend(render_diags);
             stage("render");
+            let links = templates::context::Links { config: &config, content: &content, today };
+            report.files += search::write_index(&links, sink, &mut diags);
+            stage("search");
         }
         Err(template_diags) => diags.extend(template_diags),
     }

@@ -100,13 +100,11 @@ pub fn render_all(
         sink,
     };
 
-    let (page_results, texts): (Vec<Vec<Diagnostic>>, Vec<Option<String>>) =
-        (0..content.pages.len()).into_par_iter().map(|i| r.page(i)).unzip();
+    let page_results: Vec<Vec<Diagnostic>> = (0..content.pages.len()).into_par_iter().map(|i| r.page(i)).collect();
     let section_results: Vec<Vec<Diagnostic>> =
         (0..content.sections.len()).into_par_iter().map(|i| r.section(i, &section_values[i])).collect();
     let mut diags: Vec<Diagnostic> = page_results.into_iter().chain(section_results).flatten().collect();
     let mut files = content.pages.len() + content.sections.len();
-    files += super::search::write_index(&r.links, texts, sink, &mut diags);
     files += r.tags(&mut diags);
     files += r.catalog_views(&mut diags);
     files += super::extras::write_all(&r.links, &r.templates, &r.config_value, &r.site, sink, &mut diags);
@@ -169,21 +167,18 @@ impl Render<'_> {
         }
     }
 
-    /// Renders page `i`; returns its problems, and its text for the search
-    /// index when the site has one.
-    fn page(&self, i: usize) -> (Vec<Diagnostic>, Option<String>) {
+    fn page(&self, i: usize) -> Vec<Diagnostic> {
         let page: &Page = &self.links.content.pages[i];
         let mut diags = Vec::new();
         if page.doc.shadowed {
-            return (diags, None);
+            return diags;
         }
         let kind_template = format!("{}.html", page.kind.name());
         let name = match self.template_for(&page.doc, &[&kind_template, "page.html"]) {
             Ok(n) => n,
-            Err(d) => return (vec![d], None),
+            Err(d) => return vec![d],
         };
         let html = self.body(&page.doc, &mut diags);
-        let text = self.links.config.search.enabled.then(|| crate::search::text::from_html(&html));
         let path = self.links.path(&page.doc.url);
         let mut ctx = base_context(&self.config_value, &self.site, &path);
         let mut value = with_content(&self.page_values[i], &html).into_map().unwrap_or_default();
@@ -192,7 +187,7 @@ impl Render<'_> {
         }
         ctx.insert_value("page", Value::from(value));
         self.write(&page.doc.url, &name, &ctx, &mut diags);
-        (diags, text)
+        diags
     }
 
     fn section(&self, i: usize, value: &Value) -> Vec<Diagnostic> {

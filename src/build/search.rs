@@ -15,14 +15,15 @@ use crate::search::{self, Record};
 use crate::templates::context::Links;
 use crate::templates::{Templates, base_context};
 
-/// Writes the index of the pages whose text the render kept (`texts[i]` is
-/// page `i`'s); returns how many files it wrote.
-pub fn write_index(links: &Links, texts: Vec<Option<String>>, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
+/// Writes the index of every page (drafts only with `--drafts`), from the
+/// text the first Markdown pass kept; returns how many files it wrote.
+pub fn write_index(links: &Links, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
     if !links.config.search.enabled {
         return 0;
     }
+    let pages = &links.content.pages;
     let records: Vec<Record> =
-        texts.into_par_iter().enumerate().filter_map(|(i, text)| Some(record(links, i, text?))).collect();
+        (0..pages.len()).into_par_iter().filter(|&i| !pages[i].doc.shadowed).map(|i| record(links, i)).collect();
     // One index per language; a site has one language today.
     let files = search::index(&links.config.language, records);
     let failed: Vec<Diagnostic> =
@@ -31,18 +32,18 @@ pub fn write_index(links: &Links, texts: Vec<Option<String>>, sink: &dyn Sink, d
     files.len()
 }
 
-fn record(links: &Links, i: usize, text: String) -> Record {
-    let page = &links.content.pages[i];
+fn record<'a>(links: &Links<'a>, i: usize) -> Record<'a> {
+    let content = links.content;
+    let page = &content.pages[i];
     let meta = &page.doc.meta;
     let mut record = Record {
         path: links.path(&page.doc.url),
-        title: meta.title.clone(),
+        title: &meta.title,
         kind: page.kind.name(),
-        description: meta.description.clone(),
-        text,
+        description: &meta.description,
+        text: page.doc.scan.text.trim(),
         ..Record::default()
     };
-    let content = links.content;
     let mut keywords: Vec<String> = Vec::new();
     for &term in &page.doc.scan.terms {
         keywords.extend(content::term_names(content, content.glossary.terms[term].page));
@@ -51,14 +52,14 @@ fn record(links: &Links, i: usize, text: String) -> Record {
         KindData::Term(t) => {
             record.names = content::term_names(content, i);
             if record.description.is_empty() {
-                record.description = t.short.clone();
+                record.description = &t.short;
             } else {
                 keywords.push(t.short.clone());
             }
         }
         KindData::Explainer(e) => {
             if record.description.is_empty() {
-                record.description = e.summary.clone();
+                record.description = &e.summary;
             } else {
                 keywords.push(e.summary.clone());
             }

@@ -426,6 +426,7 @@ fn check_urls(content: &mut Content, diags: &mut Vec<Diagnostic>) {
 fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnostic>) {
     let options = markdown::options(&config.markdown);
     let mode = config.glossary.link;
+    let search = config.search.enabled;
     let glossary = &content.glossary;
     let scans: Vec<_> = content
         .docs()
@@ -436,7 +437,8 @@ fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnosti
                 Target::Page(i) => Some(*i),
                 Target::Section(_) => None,
             };
-            markdown::scan(d.body(), options, glossary.scan_for(page, mode).as_ref())
+            let keep_text = search && page.is_some();
+            markdown::scan(d.body(), options, glossary.scan_for(page, mode).as_ref(), keep_text)
         })
         .collect();
     let mut scans = scans.into_iter();

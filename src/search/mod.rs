@@ -14,12 +14,16 @@
 //!   glossary name (a term's title or synonym, words joined by spaces) maps
 //!   to its term, for exact matches. A query loads the shard each word falls
 //!   in, and for its last word, read as a prefix, the shards that prefix spans.
-//! - `docs/ID.json`: one page's title, path, kind, description and text, for
+//! - `docs/N.json`: four pages each (ids `4N` to `4N + 3`): title, path,
+//!   kind, description, other names (terms) and the start of the text, for
 //!   the result list and its snippets; loaded only for the results shown.
+//!   A file per page would cost a build as much again as the postings; four
+//!   keep the files few and a page of ten results under 150 KB.
 //!
 //! Words are cut by [`text::words`]; `/js/search.js` cuts queries the same way.
 
 mod encode;
+mod postings;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -30,36 +34,31 @@ use serde::Serialize;
 
 /// One page, as the index needs it.
 #[derive(Debug, Clone, Default)]
-pub struct Record {
+pub struct Record<'a> {
     /// The URL path (with `base_url`'s path in front).
     pub path: String,
-    pub title: String,
+    pub title: &'a str,
     pub kind: &'static str,
     /// Tools: their category and status; empty for other kinds.
     pub category: String,
     pub status: String,
     /// The description, else the summary or short definition.
-    pub description: String,
+    pub description: &'a str,
     /// Terms: the title and synonyms, which find the term exactly.
     pub names: Vec<String>,
     /// Other words that find the page but are not shown: an explainer's
     /// summary and takeaways, and every name of each glossary term the
     /// page uses, so that "LLM" finds pages that say "large language model".
     pub keywords: String,
-    /// The body as plain text ([`text::from_html`]).
-    pub text: String,
+    /// The body as plain text (as the first Markdown pass keeps it).
+    pub text: &'a str,
 }
 
 /// How far into a page's text snippets can come from; the rest is indexed
 /// but not sent to readers.
-const TEXT_KEPT: usize = 6_000;
+const TEXT_KEPT: usize = 3_000;
 /// The size shards are cut to.
 const SHARD_BYTES: usize = 16_000;
-/// Weights by where a word is. A posting's weight is at most 31.
-const IN_NAME: u32 = 12;
-const IN_TITLE: u32 = 8;
-const IN_DESCRIPTION: u32 = 3;
-const IN_KEYWORDS: u32 = 2;
 
 /// The manifest, `index.json`.
 #[derive(Serialize)]
@@ -69,6 +68,8 @@ struct Manifest<'a> {
     /// A fingerprint of this build of the index, asked for with each file.
     build: String,
     pages: usize,
+    /// Page `id` is entry `id % docs_per_file` of `docs/{id / docs_per_file}.json`.
+    docs_per_file: usize,
     /// The first key of each shard; shard `i` holds keys from `shards[i]`
     /// up to `shards[i + 1]`.
     shards: Vec<String>,
@@ -76,7 +77,10 @@ struct Manifest<'a> {
     groups: Vec<(&'a str, &'a str, &'a str, u32)>,
 }
 
-/// A result's page, `docs/ID.json`.
+/// How many pages share a `docs/N.json`.
+const DOCS_PER_FILE: usize = 4;
+
+/// A result's page, in `docs/N.json`.
 #[derive(Serialize)]
 struct DocFile<'a> {
     title: &'a str,
@@ -110,38 +114,58 @@ pub fn index(language: &str, mut records: Vec<Record>) -> Vec<(PathBuf, Vec<u8>)
         (rank(a.kind), &a.category, &a.status, &a.path).cmp(&(rank(b.kind), &b.category, &b.status, &b.path))
     });
     let dir = PathBuf::from("search").join(language);
-    let (words, names) = postings(&records);
+    let (words, names) = postings::build(&records);
     let (shard_keys, mut files) = shards(&dir, words, names);
-    let build = encode::fingerprint(files.iter().map(|(_, bytes)| bytes.as_slice()));
-    let docs: Vec<(PathBuf, Vec<u8>)> =
-        records.par_iter().enumerate().map(|(id, r)| (dir.join(format!("docs/{id}.json")), doc_file(r))).collect();
-    let manifest =
-        Manifest { version: 1, language, build, pages: records.len(), shards: shard_keys, groups: groups(&records) };
+    let docs: Vec<(PathBuf, Vec<u8>)> = records
+        .par_chunks(DOCS_PER_FILE)
+        .enumerate()
+        .map(|(n, chunk)| (dir.join(format!("docs/{n}.json")), doc_file(chunk)))
+        .collect();
+    let prints: Vec<String> = files
+        .par_iter()
+        .chain(&docs)
+        .map(|(_, bytes)| encode::fingerprint(std::iter::once(bytes.as_slice())))
+        .collect();
+    let build = encode::fingerprint(prints.iter().map(String::as_bytes));
+    let manifest = Manifest {
+        version: 1,
+        language,
+        build,
+        pages: records.len(),
+        docs_per_file: DOCS_PER_FILE,
+        shards: shard_keys,
+        groups: groups(&records),
+    };
     files.push((dir.join("index.json"), serde_json::to_vec(&manifest).unwrap_or_default()));
     files.extend(docs);
     files
 }
 
-fn doc_file(r: &Record) -> Vec<u8> {
-    let mut end = r.text.len().min(TEXT_KEPT);
-    while !r.text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let doc = DocFile {
-        title: &r.title,
-        path: &r.path,
-        kind: r.kind,
-        category: &r.category,
-        status: &r.status,
-        description: &r.description,
-        synonyms: r.names.get(1..).unwrap_or_default(),
-        text: &r.text[..end],
-    };
-    serde_json::to_vec(&doc).unwrap_or_default()
+fn doc_file(records: &[Record]) -> Vec<u8> {
+    let docs: Vec<DocFile> = records
+        .iter()
+        .map(|r| {
+            let mut end = r.text.len().min(TEXT_KEPT);
+            while !r.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            DocFile {
+                title: r.title,
+                path: &r.path,
+                kind: r.kind,
+                category: &r.category,
+                status: &r.status,
+                description: r.description,
+                synonyms: r.names.get(1..).unwrap_or_default(),
+                text: &r.text[..end],
+            }
+        })
+        .collect();
+    serde_json::to_vec(&docs).unwrap_or_default()
 }
 
 /// Where each kind, category and status starts among the sorted records.
-fn groups(records: &[Record]) -> Vec<(&str, &str, &str, u32)> {
+fn groups<'a>(records: &'a [Record]) -> Vec<(&'a str, &'a str, &'a str, u32)> {
     let mut out: Vec<(&str, &str, &str, u32)> = Vec::new();
     for (id, r) in records.iter().enumerate() {
         let key = (r.kind, r.category.as_str(), r.status.as_str());
@@ -152,78 +176,10 @@ fn groups(records: &[Record]) -> Vec<(&str, &str, &str, u32)> {
     out
 }
 
-type Postings = Vec<(u32, u8)>;
-
-/// Every word's postings and every glossary name's terms, by id. Pages are
-/// read in parallel, in runs of consecutive ids, so each run's postings are
-/// already in order and runs join by appending.
-fn postings(records: &[Record]) -> (BTreeMap<String, Postings>, BTreeMap<String, Vec<u32>>) {
-    const RUN: usize = 256;
-    let runs: Vec<BTreeMap<String, Postings>> = records
-        .par_chunks(RUN)
-        .enumerate()
-        .map(|(run, chunk)| {
-            let mut words: BTreeMap<String, Postings> = BTreeMap::new();
-            for (i, record) in chunk.iter().enumerate() {
-                let id = (run * RUN + i) as u32;
-                for (word, weight) in weights(record) {
-                    words.entry(word).or_default().push((id, weight));
-                }
-            }
-            words
-        })
-        .collect();
-    let mut words: BTreeMap<String, Postings> = BTreeMap::new();
-    for run in runs {
-        for (word, list) in run {
-            words.entry(word).or_default().extend(list);
-        }
-    }
-    let mut names: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for (id, record) in records.iter().enumerate() {
-        for name in &record.names {
-            let ids = names.entry(text::name_key(name)).or_default();
-            if ids.last() != Some(&(id as u32)) {
-                ids.push(id as u32);
-            }
-        }
-    }
-    names.remove("");
-    (words, names)
-}
-
-/// Each word of a page with its weight: where it appears, and how often in
-/// the body (counted on a log scale, so long pages do not drown short ones).
-fn weights(record: &Record) -> BTreeMap<String, u8> {
-    let mut fields: BTreeMap<String, (u32, u32)> = BTreeMap::new();
-    let mut mark = |text: &str, weight: u32| {
-        for word in text::words(text) {
-            let entry = fields.entry(word).or_default();
-            entry.0 = entry.0.max(weight);
-        }
-    };
-    for name in &record.names {
-        mark(name, IN_NAME);
-    }
-    mark(&record.title, IN_TITLE);
-    mark(&record.description, IN_DESCRIPTION);
-    mark(&record.keywords, IN_KEYWORDS);
-    for word in text::words(&record.text) {
-        fields.entry(word).or_default().1 += 1;
-    }
-    fields
-        .into_iter()
-        .map(|(word, (field, count))| {
-            let body = if count == 0 { 0 } else { 1 + count.ilog2() };
-            (word, (field + body).clamp(1, 31) as u8)
-        })
-        .collect()
-}
-
 /// Cuts the sorted words and names into shards of about [`SHARD_BYTES`].
 fn shards(
     dir: &std::path::Path,
-    words: BTreeMap<String, Postings>,
+    words: BTreeMap<String, postings::Postings>,
     names: BTreeMap<String, Vec<u32>>,
 ) -> (Vec<String>, Vec<(PathBuf, Vec<u8>)>) {
     let mut keys: Vec<(String, Option<String>, Option<String>)> = Vec::with_capacity(words.len() + names.len());

@@ -2,14 +2,20 @@
 // you type, with kind, snippet and <mark>ed matches; the count announced in
 // the role="status" region; the arrow keys between the field and the
 // results; the kind filter; a query taken from the address; and, without
-// JavaScript, links to the A–Z glossary and the sections. Prints each failed
+// JavaScript, links to the A–Z glossary and the sections; and no axe-core
+// violations (WCAG 2.2 AA) with results shown, light and dark. Prints each failed
 // check; exits 1 if there is any.
 //
 //   node search-page.mjs --dir PUBLIC --port N
 //
 // Build the site with `--base-url http://127.0.0.1:N` and pass the same port.
 
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
 import { launch, option, serve } from './lib/harness.mjs';
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const dir = option('dir');
 const port = Number(option('port'));
@@ -53,6 +59,18 @@ try {
   await done(page, 'procurement');
   const marks = await page.locator('.search-result-snippet mark').allTextContents();
   check(marks.some((m) => m.toLowerCase() === 'procurement'), `snippets mark the match (${marks})`);
+
+  // The page with results, as a reader meets it, against WCAG 2.2 AA.
+  await page.addScriptTag({ content: axeSource });
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const found = await page.evaluate(
+      (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+      TAGS,
+    );
+    const ids = found.violations.map((v) => `${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    check(!ids.length, `no axe violations with results shown, ${scheme} (${ids.join('; ')})`);
+  }
 
   await page.fill('#search-q', 'evaluation');
   await page.selectOption('#search-kind', 'tool');

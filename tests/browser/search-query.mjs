@@ -6,11 +6,13 @@
 //     --queries '[{"q": "LLM"}, {"q": "audit", "kind": "tool", "status": "approved"}]'
 //
 // Prints, for each query, the paths of its results, best first, as JSON, and
-// the bytes of index files the query loaded.
+// the bytes of index files the query loaded (the manifest, shards and the
+// first page of results), as they are and gzipped as a host would send them.
 import { readFile } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { gzipSync } from 'node:zlib';
 import { option } from './lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,13 +31,15 @@ const { Index } = context.pamphletSearch;
 const out = [];
 for (const query of queries) {
   let bytes = 0;
+  let gzipped = 0;
   const index = new Index('', async (path) => {
     const text = await readFile(join(dir, path.split('?')[0]), 'utf8');
     bytes += Buffer.byteLength(text);
+    gzipped += gzipSync(text).length;
     return JSON.parse(text);
   });
   const found = await index.search(query.q, query);
   const docs = await Promise.all(found.ids.slice(0, query.limit ?? 10).map((id) => index.doc(id)));
-  out.push({ q: query.q, count: found.ids.length, results: docs.map((d) => d.path), bytes });
+  out.push({ q: query.q, count: found.ids.length, results: docs.map((d) => d.path), bytes, gzipped });
 }
 console.log(JSON.stringify(out, null, 1));

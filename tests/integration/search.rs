@@ -53,7 +53,7 @@ fn the_index_finds_exact_words_prefixes_synonyms_and_filters() {
 }
 
 #[test]
-fn the_index_is_a_manifest_sorted_shards_and_one_file_per_page() {
+fn the_index_is_a_manifest_sorted_shards_and_pages_four_to_a_file() {
     let site = Site::fixture("search");
     site.build().expect(0);
     let manifest: Value = serde_json::from_str(&site.read("public/search/en/index.json")).unwrap();
@@ -63,8 +63,11 @@ fn the_index_is_a_manifest_sorted_shards_and_one_file_per_page() {
     let groups = manifest["groups"].as_array().unwrap();
     assert_eq!(groups[0], serde_json::json!(["term", "", "", 0]));
     assert!(groups.contains(&serde_json::json!(["tool", "Evaluation", "retired", 6])), "{groups:?}");
-    let doc: Value = serde_json::from_str(&site.read("public/search/en/docs/0.json")).unwrap();
+    assert_eq!(manifest["docs_per_file"], 4);
+    let docs: Value = serde_json::from_str(&site.read("public/search/en/docs/0.json")).unwrap();
+    let doc = &docs[0];
     assert_eq!(doc["path"], "/hub/glossary/ai-act/");
+    assert_eq!(doc["synonyms"], serde_json::json!(["EU AI Act", "Artificial Intelligence Act"]));
     assert_eq!(doc["kind"], "term");
     assert_eq!(doc["text"], "It sorts AI systems by risk.");
     let shard: Value = serde_json::from_str(&site.read("public/search/en/shards/0.json")).unwrap();

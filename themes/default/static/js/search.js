@@ -2,7 +2,7 @@
 //
 // The index is static files under /search/LANG/ (LANG from <html lang>):
 // index.json (the manifest), shards/N.json (sorted words and glossary names,
-// cut into runs) and docs/ID.json (one page each, for results). A query
+// cut into runs) and docs/N.json (a few pages each, for results). A query
 // loads the manifest, the shard each word falls in (and, for the last word,
 // read as a prefix, the shards it spans), then the pages of the results
 // shown. Words are cut as pamphlet cuts them when it builds the index.
@@ -70,7 +70,11 @@
   };
 
   Index.prototype.doc = function (id) {
-    return this.file("docs/" + id + ".json");
+    var self = this;
+    return this.manifest().then(function (m) {
+      var per = m.docs_per_file;
+      return self.file("docs/" + Math.floor(id / per) + ".json").then(function (docs) { return docs[id % per]; });
+    });
   };
 
   // Ids of pages matching `query`, best first, within `filter` ({kind,
@@ -101,17 +105,20 @@
     });
   };
 
+  // Scores every page in typed arrays, one slot per page id: at tens of
+  // thousands of pages, a common word is on most of them.
   function rank(m, terms, phrase, shards, prefixShards, filter) {
-    var found = {};
+    var n = m.pages, hits = new Uint8Array(n), score = new Float64Array(n), exact = new Uint8Array(n);
+    var weights = new Float32Array(n);
     terms.forEach(function (t, i) {
-      var weights = {}, size = 0;
+      var ids = [];
       function add(encoded, scale) {
-        var n = numbers(encoded), id = 0;
-        for (var j = 0; j < n.length; j += 2) {
-          id += n[j];
-          var w = n[j + 1] * scale;
-          if (!(id in weights)) size++;
-          if (!(weights[id] >= w)) weights[id] = w;
+        var nums = numbers(encoded), id = 0;
+        for (var j = 0; j < nums.length; j += 2) {
+          id += nums[j];
+          var w = nums[j + 1] * scale;
+          if (!weights[id]) ids.push(id);
+          if (weights[id] < w) weights[id] = w;
         }
       }
       var own = shards[shardOf(m, t)].words[t];
@@ -124,41 +131,41 @@
           }
         });
       }
-      var idf = Math.log(1 + m.pages / Math.max(size, 1));
-      for (var id in weights) {
-        var f = found[id] || (found[id] = { id: +id, hits: 0, score: 0, exact: false });
-        f.hits++;
-        f.score += weights[id] * idf;
+      var idf = Math.log(1 + n / Math.max(ids.length, 1));
+      for (var k = 0; k < ids.length; k++) {
+        var id = ids[k];
+        hits[id]++;
+        score[id] += weights[id] * idf;
+        weights[id] = 0;
       }
     });
     var named = shards[shardOf(m, phrase)].names[phrase];
     if (named) {
-      var id = 0;
+      var at = 0;
       numbers(named).forEach(function (gap) {
-        id += gap;
-        var f = found[id] || (found[id] = { id: id, hits: terms.length, score: 0 });
-        f.exact = true;
+        at += gap;
+        exact[at] = 1;
+        hits[at] = Math.max(hits[at], terms.length);
       });
     }
-    var ids = [];
-    for (var key in found) if (allowed(m, found[key].id, filter)) ids.push(found[key]);
-    ids.sort(function (x, y) {
-      return (y.exact - x.exact) || (y.hits - x.hits) || (y.score - x.score) || (x.id - y.id);
+    var found = [];
+    for (var g = 0; g < m.groups.length; g++) {
+      var group = m.groups[g], end = g + 1 < m.groups.length ? m.groups[g + 1][3] : n;
+      if (!allowed(group, filter)) continue;
+      for (var p = group[3]; p < end; p++) if (hits[p]) found.push(p);
+    }
+    found.sort(function (x, y) {
+      return (exact[y] - exact[x]) || (hits[y] - hits[x]) || (score[y] - score[x]) || (x - y);
     });
-    return { ids: ids.map(function (f) { return f.id; }), terms: terms };
+    return { ids: found, terms: terms };
   }
 
-  // Pages are numbered in groups of one kind, category and status.
-  function allowed(m, id, filter) {
-    var lo = 0, hi = m.groups.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (m.groups[mid][3] <= id) lo = mid; else hi = mid - 1;
-    }
-    var g = m.groups[lo];
-    return (!filter.kind || g[0] === filter.kind) &&
-      (!filter.category || g[1] === filter.category) &&
-      (!filter.status || g[2] === filter.status);
+  // Pages are numbered in groups of one kind, category and status:
+  // `[kind, category, status, first id]`.
+  function allowed(group, filter) {
+    return (!filter.kind || group[0] === filter.kind) &&
+      (!filter.category || group[1] === filter.category) &&
+      (!filter.status || group[2] === filter.status);
   }
 
   if (typeof document === "undefined") {
