@@ -1,7 +1,10 @@
 //! Postings: for every word, the pages it is on and how much it weighs on
-//! each. This is most of the work of indexing, so it borrows words from each
-//! page's lower-cased text instead of copying them, and counts them in hash
-//! maps with a fast hash rather than in sorted trees.
+//! each. This is most of the work of indexing (every word of every page
+//! passes through it), so words are cut and hashed in one pass over each
+//! page's lower-cased text, and counted by their 64-bit hash in maps that
+//! do no hashing of their own. Two different words sharing a hash, among
+//! the hundred thousand or so a large site has, is about as likely as a
+//! one in a billion draw; the word kept for a hash is the first one read.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -24,26 +27,17 @@ const IN_KEYWORDS: u32 = 2;
 /// How many pages one parallel job reads.
 const RUN: usize = 256;
 
-/// The Fx hash (as in rustc): a multiply and a rotate per byte, plenty for
-/// short words that no one chooses to collide.
+/// Keys that are hashes already: the map uses them as they are.
 #[derive(Default)]
-struct Fx(u64);
+struct Prehashed(u64);
 
-impl Fx {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+impl Hasher for Prehashed {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 keys")
     }
-}
 
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
     }
 
     fn finish(&self) -> u64 {
@@ -51,7 +45,25 @@ impl Hasher for Fx {
     }
 }
 
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+type ByHash<V> = HashMap<u64, V, BuildHasherDefault<Prehashed>>;
+
+/// The Fx step (as in rustc): a rotate and a multiply per eight bytes.
+fn mix(hash: u64, word: u64) -> u64 {
+    (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+}
+
+/// A word's hash, eight bytes at a time (words are short, and a hash step
+/// per byte would be most of the cost of reading them).
+fn hash(word: &[u8]) -> u64 {
+    let mut chunks = word.chunks_exact(8);
+    let mut hash = word.len() as u64;
+    for chunk in &mut chunks {
+        hash = mix(hash, u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+    }
+    let mut last = [0u8; 8];
+    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    mix(hash, u64::from_le_bytes(last))
+}
 
 /// A page's fields in lower case, each with the weight a word in it gets
 /// (0 for the body, where words are counted instead).
@@ -65,10 +77,10 @@ fn lowered(record: &Record) -> [(String, u32); 5] {
     ]
 }
 
-/// The words of lower-cased text, as [`text::words`] cuts them. ASCII,
-/// which most text is, is classed byte by byte without decoding; the scan
-/// always stands on a character boundary.
-fn words(lower: &str) -> impl Iterator<Item = &str> {
+/// The words of lower-cased text, as [`text::words`] cuts them, each with
+/// its hash. ASCII, which most text is, is classed byte by byte without
+/// decoding; the scan always stands on a character boundary.
+fn words(lower: &str) -> impl Iterator<Item = (&str, u64)> {
     let bytes = lower.as_bytes();
     let mut at = 0;
     // The length of the character at `at`, and whether it is in a word.
@@ -101,7 +113,7 @@ fn words(lower: &str) -> impl Iterator<Item = &str> {
                 at += len;
             }
             if at - start <= MAX_WORD {
-                return Some(&lower[start..at]);
+                return Some((&lower[start..at], hash(&bytes[start..at])));
             }
         }
     })
@@ -113,26 +125,40 @@ fn weight(field: u32, count: u32) -> u8 {
     (field + body).clamp(1, 31) as u8
 }
 
-/// A word's postings while a run of pages is read: id, the weight of the
-/// best field it is in, and how often it is in the body.
-type Counting = Vec<(u32, u32, u32)>;
+/// A word on one page while a run is read: the page id, the weight of the
+/// best field the word is in, and how often it is in the body.
+type Seen = (u32, u32, u32);
 
-/// Adds page `id`'s words to a run's postings: one lookup per word read.
-fn count<'t>(run: &mut FxMap<&'t str, Counting>, id: u32, fields: &'t [(String, u32); 5]) {
-    for (field, weight) in fields {
-        for word in words(field) {
-            let list = run.entry(word).or_default();
-            let entry = match list.last_mut() {
-                Some(last) if last.0 == id => last,
-                _ => {
-                    list.push((id, 0, 0));
-                    list.last_mut().expect("just pushed")
+/// A run's words while its pages are read, each with the pages it is on.
+#[derive(Default)]
+struct Run<'t> {
+    slots: ByHash<usize>,
+    words: Vec<(&'t str, Vec<Seen>)>,
+}
+
+impl<'t> Run<'t> {
+    /// Adds page `id`'s words: one lookup per word read.
+    fn count(&mut self, id: u32, fields: &'t [(String, u32); 5]) {
+        for (field, weight) in fields {
+            for (word, hash) in words(field) {
+                let next = self.words.len();
+                let slot = *self.slots.entry(hash).or_insert(next);
+                if slot == next {
+                    self.words.push((word, Vec::new()));
                 }
-            };
-            if *weight == 0 {
-                entry.2 += 1;
-            } else {
-                entry.1 = entry.1.max(*weight);
+                let list = &mut self.words[slot].1;
+                let entry = match list.last_mut() {
+                    Some(last) if last.0 == id => last,
+                    _ => {
+                        list.push((id, 0, 0));
+                        list.last_mut().expect("just pushed")
+                    }
+                };
+                if *weight == 0 {
+                    entry.2 += 1;
+                } else {
+                    entry.1 = entry.1.max(*weight);
+                }
             }
         }
     }
@@ -143,24 +169,27 @@ fn count<'t>(run: &mut FxMap<&'t str, Counting>, id: u32, fields: &'t [(String, 
 /// in order and runs join by appending.
 pub fn build(records: &[Record]) -> (BTreeMap<String, Postings>, BTreeMap<String, Vec<u32>>) {
     let fields: Vec<[(String, u32); 5]> = records.par_iter().map(lowered).collect();
-    let runs: Vec<FxMap<&str, Postings>> = fields
+    let runs: Vec<Run> = fields
         .par_chunks(RUN)
         .enumerate()
-        .map(|(run, chunk)| {
-            let mut counts: FxMap<&str, Counting> = FxMap::default();
+        .map(|(n, chunk)| {
+            let mut run = Run::default();
             for (i, page) in chunk.iter().enumerate() {
-                count(&mut counts, (run * RUN + i) as u32, page);
+                run.count((n * RUN + i) as u32, page);
             }
-            counts
-                .into_iter()
-                .map(|(word, list)| (word, list.into_iter().map(|(id, f, n)| (id, weight(f, n))).collect()))
-                .collect()
+            run
         })
         .collect();
-    let mut all: FxMap<&str, Postings> = FxMap::default();
+    let mut slots: ByHash<usize> = ByHash::default();
+    let mut all: Vec<(&str, Postings)> = Vec::new();
     for run in runs {
-        for (word, list) in run {
-            all.entry(word).or_default().extend(list);
+        for (hash, slot) in run.slots {
+            let (word, list) = &run.words[slot];
+            let at = *slots.entry(hash).or_insert_with(|| {
+                all.push((word, Vec::new()));
+                all.len() - 1
+            });
+            all[at].1.extend(list.iter().map(|&(id, field, count)| (id, weight(field, count))));
         }
     }
     let words = all.into_iter().map(|(word, list)| (word.to_string(), list)).collect();
@@ -184,10 +213,13 @@ mod tests {
     #[test]
     fn words_are_cut_as_text_words_cuts_them() {
         let text = "the eu ai act’s art. 5 — évaluation, open-weights ünïcödé";
-        assert_eq!(words(text).collect::<Vec<_>>(), text::words(text).collect::<Vec<_>>());
+        let cut: Vec<&str> = words(text).map(|(w, _)| w).collect();
+        assert_eq!(cut, text::words(text).collect::<Vec<_>>());
         let long = "a".repeat(MAX_WORD + 1);
         let text = format!("x {long} y");
-        assert_eq!(words(&text).collect::<Vec<_>>(), ["x", "y"]);
+        assert_eq!(words(&text).map(|(w, _)| w).collect::<Vec<_>>(), ["x", "y"]);
+        let hashes: Vec<u64> = words("model models model").map(|(_, h)| h).collect();
+        assert!(hashes[0] == hashes[2] && hashes[0] != hashes[1]);
     }
 
     #[test]
@@ -199,10 +231,13 @@ mod tests {
             ..Record::default()
         };
         let fields = lowered(&record);
-        let mut run = FxMap::default();
-        count(&mut run, 7, &fields);
-        let w = |word: &str| weight(run[word][0].1, run[word][0].2);
-        assert_eq!(run["llm"][0].0, 7);
+        let mut run = Run::default();
+        run.count(7, &fields);
+        let w = |word: &str| {
+            let (_, list) = run.words.iter().find(|(w, _)| *w == word).unwrap();
+            assert_eq!(list[0].0, 7);
+            weight(list[0].1, list[0].2)
+        };
         assert_eq!(w("llm"), 12);
         assert_eq!(w("weights"), 12 + 3, "a name, and four times in the body");
         assert_eq!(w("model"), 1);
@@ -211,13 +246,12 @@ mod tests {
     #[test]
     fn postings_are_in_id_order_and_names_find_their_terms() {
         let titles: Vec<String> = (0..600).map(|i| format!("Page {i}")).collect();
-        let page = |title: &'static str, names: &[&str]| Record {
-            title,
-            names: names.iter().map(|n| n.to_string()).collect(),
-            ..Record::default()
-        };
         let mut records: Vec<Record> = titles.iter().map(|t| Record { title: t, ..Record::default() }).collect();
-        records.push(page("Large language model", &["Large language model", "LLM"]));
+        records.push(Record {
+            title: "Large language model",
+            names: vec!["Large language model".into(), "LLM".into()],
+            ..Record::default()
+        });
         let (words, names) = build(&records);
         let ids: Vec<u32> = words["page"].iter().map(|p| p.0).collect();
         assert_eq!(ids, (0..600).collect::<Vec<u32>>());
