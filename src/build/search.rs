@@ -8,7 +8,7 @@ use serde::Serialize;
 use tera::Value;
 
 use crate::content::{self, KindData};
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Location, Problem};
 use crate::output::Sink;
 use crate::paths::UrlPath;
 use crate::search::{self, Record};
@@ -98,6 +98,12 @@ pub fn page(
         return None;
     }
     let url = UrlPath::from_segments(["search"]);
+    if let Some((_, doc)) = links.content.docs().find(|(_, d)| d.url == url) {
+        let message = "this page is at /search/, where the search page goes: give it another slug, \
+                       or turn search off with `[search] enabled = false` in site.toml"
+            .to_string();
+        return Some(Err(Diagnostic::error(Problem::Output(message), Location::file(&doc.file))));
+    }
     let language = links.config.language.clone();
     let root = links.path(&url);
     let search = SearchContext { index: format!("{root}{language}/"), root, language };

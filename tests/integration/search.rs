@@ -114,3 +114,13 @@ fn a_browser_finds_with_the_keyboard_filters_and_announces_the_count() {
     let public = site.root.join("public").display().to_string();
     node("search-page.mjs", &["--dir", &public, "--port", &port]);
 }
+
+#[test]
+fn a_page_at_the_search_pages_address_is_an_error_naming_it() {
+    let site = Site::fixture("search");
+    site.write("content/search.md", "+++\ntitle = \"Find things\"\n+++\n\nHow to search.\n");
+    let run = site.build().expect(1);
+    assert!(run.stderr.contains("this page is at /search/, where the search page goes"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/search.md"), "{}", run.stderr);
+    assert!(!run.stderr.contains("two things were built"), "{}", run.stderr);
+}

@@ -43,16 +43,26 @@
     this.files = {};
   }
 
+  // Each file is loaded once; one that fails is asked for again next time.
   Index.prototype.file = function (name) {
     var self = this;
     if (!this.files[name]) {
-      this.files[name] = this.manifest().then(function (m) { return self.load(self.root + name + "?v=" + m.build); });
+      this.files[name] = this.manifest().then(function (m) {
+        return self.load(self.root + name + "?v=" + m.build);
+      }).catch(function (error) {
+        delete self.files[name];
+        throw error;
+      });
     }
     return this.files[name];
   };
 
   Index.prototype.manifest = function () {
-    return this.m || (this.m = this.load(this.root + "index.json"));
+    var self = this;
+    return this.m || (this.m = this.load(this.root + "index.json").catch(function (error) {
+      self.m = null;
+      throw error;
+    }));
   };
 
   // The shard whose keys take in `key`: the last that starts at or before it.
@@ -154,9 +164,13 @@
       if (!allowed(group, filter)) continue;
       for (var p = group[3]; p < end; p++) if (hits[p]) found.push(p);
     }
-    found.sort(function (x, y) {
-      return (exact[y] - exact[x]) || (hits[y] - hits[x]) || (score[y] - score[x]) || (x - y);
-    });
+    // One number to sort by: exact name, then words matched, then score
+    // (a score stays far below 1e9).
+    for (var f = 0; f < found.length; f++) {
+      var at = found[f];
+      score[at] += exact[at] * 1e12 + hits[at] * 1e9;
+    }
+    found.sort(function (x, y) { return (score[y] - score[x]) || (x - y); });
     return { ids: found, terms: terms };
   }
 
