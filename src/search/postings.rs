@@ -6,6 +6,7 @@
 //! the hundred thousand or so a large site has, is about as likely as a
 //! one in a billion draw; the word kept for a hash is the first one read.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -65,23 +66,24 @@ fn hash(word: &[u8]) -> u64 {
     mix(hash, u64::from_le_bytes(last))
 }
 
-/// A page's fields in lower case, each with the weight a word in it gets
-/// (0 for the body, where words are counted instead).
-fn lowered(record: &Record) -> [(String, u32); 5] {
+/// A page's fields, each with the weight a word in it gets (0 for the
+/// body, where words are counted instead).
+fn fields<'a>(record: &'a Record) -> [(Cow<'a, str>, u32); 5] {
     [
-        (record.names.join(" ").to_lowercase(), IN_NAME),
-        (record.title.to_lowercase(), IN_TITLE),
-        (record.description.to_lowercase(), IN_DESCRIPTION),
-        (record.keywords.to_lowercase(), IN_KEYWORDS),
-        (record.text.to_lowercase(), 0),
+        (Cow::Owned(record.names.join(" ")), IN_NAME),
+        (Cow::Borrowed(record.title), IN_TITLE),
+        (Cow::Borrowed(record.description), IN_DESCRIPTION),
+        (Cow::Borrowed(&record.keywords), IN_KEYWORDS),
+        (Cow::Borrowed(record.text), 0),
     ]
 }
 
-/// The words of lower-cased text, as [`text::words`] cuts them, each with
-/// its hash. ASCII, which most text is, is classed byte by byte without
-/// decoding; the scan always stands on a character boundary.
-fn words(lower: &str) -> impl Iterator<Item = (&str, u64)> {
-    let bytes = lower.as_bytes();
+/// The words of `text`, as [`text::words`] cuts them, each with the hash of
+/// its lower case. ASCII, which most text is, is classed byte by byte
+/// without decoding and lowered on the stack; the scan always stands on a
+/// character boundary.
+fn words(text: &str) -> impl Iterator<Item = (&str, u64)> {
+    let bytes = text.as_bytes();
     let mut at = 0;
     // The length of the character at `at`, and whether it is in a word.
     let class = move |at: usize| -> (usize, bool) {
@@ -89,7 +91,7 @@ fn words(lower: &str) -> impl Iterator<Item = (&str, u64)> {
         if b.is_ascii() {
             (1, b.is_ascii_alphanumeric())
         } else {
-            lower[at..].chars().next().map_or((1, false), |c| (c.len_utf8(), c.is_alphanumeric()))
+            text[at..].chars().next().map_or((1, false), |c| (c.len_utf8(), c.is_alphanumeric()))
         }
     };
     std::iter::from_fn(move || {
@@ -113,10 +115,33 @@ fn words(lower: &str) -> impl Iterator<Item = (&str, u64)> {
                 at += len;
             }
             if at - start <= MAX_WORD {
-                return Some((&lower[start..at], hash(&bytes[start..at])));
+                let word = &text[start..at];
+                return Some((word, lower_hash(word)));
             }
         }
     })
+}
+
+/// The hash of a word's lower case.
+fn lower_hash(word: &str) -> u64 {
+    if word.is_ascii() {
+        let mut lower = [0u8; MAX_WORD];
+        for (to, from) in lower.iter_mut().zip(word.bytes()) {
+            *to = from.to_ascii_lowercase();
+        }
+        hash(&lower[..word.len()])
+    } else {
+        hash(word.to_lowercase().as_bytes())
+    }
+}
+
+/// A word in lower case, borrowed when it is already.
+fn lowered(word: &str) -> Cow<'_, str> {
+    if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
 }
 
 /// A page's weight for a word: where it is, and how often in the body.
@@ -133,18 +158,18 @@ type Seen = (u32, u32, u32);
 #[derive(Default)]
 struct Run<'t> {
     slots: ByHash<usize>,
-    words: Vec<(&'t str, Vec<Seen>)>,
+    words: Vec<(Cow<'t, str>, Vec<Seen>)>,
 }
 
 impl<'t> Run<'t> {
     /// Adds page `id`'s words: one lookup per word read.
-    fn count(&mut self, id: u32, fields: &'t [(String, u32); 5]) {
+    fn count(&mut self, id: u32, fields: &'t [(Cow<'_, str>, u32); 5]) {
         for (field, weight) in fields {
             for (word, hash) in words(field) {
                 let next = self.words.len();
                 let slot = *self.slots.entry(hash).or_insert(next);
                 if slot == next {
-                    self.words.push((word, Vec::new()));
+                    self.words.push((lowered(word), Vec::new()));
                 }
                 let list = &mut self.words[slot].1;
                 let entry = match list.last_mut() {
@@ -168,7 +193,7 @@ impl<'t> Run<'t> {
 /// parallel in runs of consecutive ids, so each run's postings are already
 /// in order and runs join by appending.
 pub fn build(records: &[Record]) -> (BTreeMap<String, Postings>, BTreeMap<String, Vec<u32>>) {
-    let fields: Vec<[(String, u32); 5]> = records.par_iter().map(lowered).collect();
+    let fields: Vec<[(Cow<str>, u32); 5]> = records.par_iter().map(fields).collect();
     let runs: Vec<Run> = fields
         .par_chunks(RUN)
         .enumerate()
@@ -181,18 +206,18 @@ pub fn build(records: &[Record]) -> (BTreeMap<String, Postings>, BTreeMap<String
         })
         .collect();
     let mut slots: ByHash<usize> = ByHash::default();
-    let mut all: Vec<(&str, Postings)> = Vec::new();
+    let mut all: Vec<(String, Postings)> = Vec::new();
     for run in runs {
         for (hash, slot) in run.slots {
             let (word, list) = &run.words[slot];
             let at = *slots.entry(hash).or_insert_with(|| {
-                all.push((word, Vec::new()));
+                all.push((word.to_string(), Vec::new()));
                 all.len() - 1
             });
             all[at].1.extend(list.iter().map(|&(id, field, count)| (id, weight(field, count))));
         }
     }
-    let words = all.into_iter().map(|(word, list)| (word.to_string(), list)).collect();
+    let words = all.into_iter().collect();
     let mut names: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (id, record) in records.iter().enumerate() {
         for name in &record.names {
@@ -212,9 +237,11 @@ mod tests {
 
     #[test]
     fn words_are_cut_as_text_words_cuts_them() {
-        let text = "the eu ai act’s art. 5 — évaluation, open-weights ünïcödé";
-        let cut: Vec<&str> = words(text).map(|(w, _)| w).collect();
+        let text = "The EU AI Act’s Art. 5 — Évaluation, open-weights ÜNÏCÖDÉ";
+        let cut: Vec<String> = words(text).map(|(w, _)| lowered(w).into_owned()).collect();
         assert_eq!(cut, text::words(text).collect::<Vec<_>>());
+        let hashes: Vec<u64> = words("Évaluation évaluation EU eu").map(|(_, h)| h).collect();
+        assert!(hashes[0] == hashes[1] && hashes[2] == hashes[3]);
         let long = "a".repeat(MAX_WORD + 1);
         let text = format!("x {long} y");
         assert_eq!(words(&text).map(|(w, _)| w).collect::<Vec<_>>(), ["x", "y"]);
@@ -230,7 +257,7 @@ mod tests {
             text: "weights weights weights weights model",
             ..Record::default()
         };
-        let fields = lowered(&record);
+        let fields = fields(&record);
         let mut run = Run::default();
         run.count(7, &fields);
         let w = |word: &str| {
