@@ -18,7 +18,7 @@ struct RawConfig {
     #[serde(default)]
     description: String,
     #[serde(default = "default_language")]
-    language: String,
+    language: Spanned<String>,
     #[serde(default)]
     theme: Option<Spanned<String>>,
     #[serde(default)]
@@ -70,8 +70,18 @@ impl Default for FeedConfig {
     }
 }
 
-fn default_language() -> String {
-    "en".into()
+fn default_language() -> Spanned<String> {
+    Spanned::new(0..0, "en".into())
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag (`en`, `fr-BE`,
+/// `zh-Hant`): it names the language of pages and the search index's folder.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or_default();
+    (2..=8).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// `[markdown]`: how Markdown is rendered.
@@ -217,6 +227,11 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
         errors.push(Diagnostic::error(Problem::BadValue { key: "base_url".into(), reason }, at(raw.base_url.span())));
     }
 
+    if !is_language_tag(raw.language.get_ref()) {
+        let reason = "must be a language tag, like \"en\" or \"fr-BE\"".into();
+        errors.push(Diagnostic::error(Problem::BadValue { key: "language".into(), reason }, at(raw.language.span())));
+    }
+
     let (timezone_name, timezone) = match &raw.timezone {
         None => ("UTC".to_string(), jiff::tz::TimeZone::UTC),
         Some(zone) => match resolve_zone(zone.get_ref()) {
@@ -248,7 +263,7 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
         title: raw.title,
         base_url,
         description: raw.description,
-        language: raw.language,
+        language: raw.language.into_inner(),
         theme_name,
         theme,
         timezone_name,
@@ -291,6 +306,20 @@ mod tests {
         assert!(matches!(c.theme, ThemeSource::Builtin));
         assert!(c.markdown.smart_punctuation);
         assert!(c.search.enabled);
+    }
+
+    #[test]
+    fn language_must_be_a_language_tag() {
+        for good in ["en", "fr-BE", "zh-Hant", "de-CH-1996"] {
+            let text = format!("title = \"H\"\nbase_url = \"https://e.org\"\nlanguage = \"{good}\"\n");
+            assert_eq!(load_str(&text).unwrap().language, good);
+        }
+        for bad in ["", "e", "../x", "en_GB", "en-", "fr BE"] {
+            let text = format!("title = \"H\"\nbase_url = \"https://e.org\"\nlanguage = \"{bad}\"\n");
+            let errs = load_str(&text).unwrap_err();
+            assert!(matches!(&errs[0].problem, Problem::BadValue { key, .. } if key == "language"), "{bad}");
+            assert_eq!(errs[0].location.as_ref().unwrap().line, 3);
+        }
     }
 
     #[test]

@@ -197,7 +197,7 @@
   var status = document.getElementById("search-status");
   var list = document.querySelector("[data-search-results]");
   var more = document.querySelector("[data-search-more]");
-  var lang = (document.documentElement.lang || "en").toLowerCase();
+  var lang = document.documentElement.lang || "en";
   var index = new Index(form.getAttribute("data-search") + lang + "/", function (path) {
     return fetch(path).then(function (r) {
       if (!r.ok) throw new Error(path + ": " + r.status);
