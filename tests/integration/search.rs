@@ -80,7 +80,7 @@ fn the_search_page_header_box_and_home_form_are_built() {
     site.build().expect(0);
     let page = site.read("public/search/index.html");
     assert!(page.contains("data-search=\"/hub/search/\""), "{page}");
-    assert!(page.contains("<p id=\"search-status\" class=\"search-status\" role=\"status\"></p>"));
+    assert!(page.contains("<p id=\"search-status\" class=\"search-status\" role=\"status\""), "{page}");
     assert!(page.contains("<option value=\"Red teaming\">Red teaming</option>"));
     assert!(page.contains("<option value=\"under-review\">Under review</option>"));
     assert!(page.contains("<a href=\"/hub/glossary/\">Glossary, A to Z</a>"), "without JavaScript: the A–Z glossary");

@@ -296,11 +296,17 @@
     });
   }
 
+  // The page's words for the count, from the status region's data-one,
+  // data-many, data-none and data-failed ({n}: how many, {q}: the query),
+  // so that a theme or a translation changes them in the template.
+  function message(name, n, q) {
+    return (status.getAttribute("data-" + name) || "").replace("{n}", n).replace("{q}", q);
+  }
+
   function say(found) {
-    var n = found.ids.length, q = "\u201c" + found.query + "\u201d";
+    var n = found.ids.length;
     if (!found.terms.length) return "";
-    if (!n) return "No results for " + q + ". Try fewer or shorter words, or browse below.";
-    return (n === 1 ? "1 result" : n + " results") + " for " + q;
+    return message(n === 0 ? "none" : n === 1 ? "one" : "many", n.toLocaleString(lang), found.query);
   }
 
   function search() {
@@ -322,7 +328,7 @@
       return showMore(false);
     }).catch(function () {
       if (mine !== run) return;
-      status.textContent = "Search is not available: its index could not be loaded. Browse below instead.";
+      status.textContent = message("failed", 0, query);
     });
   }
 
