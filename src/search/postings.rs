@@ -53,17 +53,37 @@ fn mix(hash: u64, word: u64) -> u64 {
     (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
 }
 
-/// A word's hash, eight bytes at a time (words are short, and a hash step
-/// per byte would be most of the cost of reading them).
-fn hash(word: &[u8]) -> u64 {
-    let mut chunks = word.chunks_exact(8);
-    let mut hash = word.len() as u64;
-    for chunk in &mut chunks {
-        hash = mix(hash, u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+/// The hash of a word's lower case, eight bytes at a time (words are short,
+/// and a hash step per byte would be most of the cost of reading them).
+/// ASCII is lowered eight bytes at once; other words are lowered first.
+fn lower_hash(word: &str) -> u64 {
+    if !word.is_ascii() {
+        return ascii_hash(word.to_lowercase().as_bytes());
     }
-    let mut last = [0u8; 8];
-    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    mix(hash, u64::from_le_bytes(last))
+    ascii_hash(word.as_bytes())
+}
+
+/// The hash of ASCII-lowered bytes (bytes above ASCII pass as they are).
+fn ascii_hash(bytes: &[u8]) -> u64 {
+    let mut hash = bytes.len() as u64;
+    for chunk in bytes.chunks(8) {
+        let mut eight = [0u8; 8];
+        eight[..chunk.len()].copy_from_slice(chunk);
+        hash = mix(hash, lower_ascii(u64::from_le_bytes(eight)));
+    }
+    hash
+}
+
+/// Eight bytes with `A`–`Z` made `a`–`z`: a byte is a capital when adding
+/// `0x80 - b'A'` sets its top bit and adding `0x7f - b'Z'` does not.
+fn lower_ascii(eight: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let low = eight & !TOPS;
+    let from_a = low + ONES * u64::from(0x80 - b'A');
+    let past_z = low + ONES * u64::from(0x7f - b'Z');
+    let capital = from_a & !past_z & !eight & TOPS;
+    eight | (capital >> 2)
 }
 
 /// A page's fields, each with the weight a word in it gets (0 for the
@@ -120,19 +140,6 @@ fn words(text: &str) -> impl Iterator<Item = (&str, u64)> {
             }
         }
     })
-}
-
-/// The hash of a word's lower case.
-fn lower_hash(word: &str) -> u64 {
-    if word.is_ascii() {
-        let mut lower = [0u8; MAX_WORD];
-        for (to, from) in lower.iter_mut().zip(word.bytes()) {
-            *to = from.to_ascii_lowercase();
-        }
-        hash(&lower[..word.len()])
-    } else {
-        hash(word.to_lowercase().as_bytes())
-    }
 }
 
 /// A word in lower case, borrowed when it is already.
@@ -242,6 +249,12 @@ mod tests {
         assert_eq!(cut, text::words(text).collect::<Vec<_>>());
         let hashes: Vec<u64> = words("Évaluation évaluation EU eu").map(|(_, h)| h).collect();
         assert!(hashes[0] == hashes[1] && hashes[2] == hashes[3]);
+        let every: Vec<u8> = (0..128).collect();
+        for chunk in every.chunks(8) {
+            let eight = u64::from_le_bytes(chunk.try_into().unwrap());
+            let lowered: Vec<u8> = chunk.iter().map(u8::to_ascii_lowercase).collect();
+            assert_eq!(lower_ascii(eight), u64::from_le_bytes(lowered.try_into().unwrap()));
+        }
         let long = "a".repeat(MAX_WORD + 1);
         let text = format!("x {long} y");
         assert_eq!(words(&text).map(|(w, _)| w).collect::<Vec<_>>(), ["x", "y"]);
