@@ -66,10 +66,14 @@ fn lower_hash(word: &str) -> u64 {
 /// The hash of ASCII-lowered bytes (bytes above ASCII pass as they are).
 fn ascii_hash(bytes: &[u8]) -> u64 {
     let mut hash = bytes.len() as u64;
-    for chunk in bytes.chunks(8) {
-        let mut eight = [0u8; 8];
-        eight[..chunk.len()].copy_from_slice(chunk);
-        hash = mix(hash, lower_ascii(u64::from_le_bytes(eight)));
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        hash = mix(hash, lower_ascii(u64::from_le_bytes(chunk.try_into().unwrap_or_default())));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let last = rest.iter().rev().fold(0u64, |n, &b| (n << 8) | u64::from(b));
+        hash = mix(hash, lower_ascii(last));
     }
     hash
 }
@@ -98,42 +102,58 @@ fn fields<'a>(record: &'a Record) -> [(Cow<'a, str>, u32); 5] {
     ]
 }
 
+/// Byte classes for cutting words: [`GAP`] (ASCII that is not a letter or
+/// digit), [`WORD`] (ASCII letters and digits), [`WIDE`] (part of a
+/// character beyond ASCII, which needs a closer look).
+const CLASS: [u8; 256] = {
+    let mut table = [WIDE; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = if (b as u8).is_ascii_alphanumeric() { WORD } else { GAP };
+        b += 1;
+    }
+    table
+};
+const GAP: u8 = 0;
+const WORD: u8 = 1;
+const WIDE: u8 = 2;
+
 /// The words of `text`, as [`text::words`] cuts them, each with the hash of
-/// its lower case. ASCII, which most text is, is classed byte by byte
-/// without decoding and lowered on the stack; the scan always stands on a
-/// character boundary.
+/// its lower case. ASCII, which most text is, is classed by table, a run at
+/// a time; a character beyond ASCII is decoded where one starts, so the scan
+/// always stands on a character boundary.
 fn words(text: &str) -> impl Iterator<Item = (&str, u64)> {
     let bytes = text.as_bytes();
     let mut at = 0;
-    // The length of the character at `at`, and whether it is in a word.
-    let class = move |at: usize| -> (usize, bool) {
-        let b = bytes[at];
-        if b.is_ascii() {
-            (1, b.is_ascii_alphanumeric())
-        } else {
-            text[at..].chars().next().map_or((1, false), |c| (c.len_utf8(), c.is_alphanumeric()))
+    // Moves `at` to the next byte that is not of `class`, deciding wide
+    // characters by whether they are letters or digits; false at the end.
+    let skip = move |at: &mut usize, in_word: bool| -> bool {
+        let class = if in_word { WORD } else { GAP };
+        loop {
+            match bytes[*at..].iter().position(|&b| CLASS[usize::from(b)] != class) {
+                None => {
+                    *at = bytes.len();
+                    return false;
+                }
+                Some(n) => *at += n,
+            }
+            if CLASS[usize::from(bytes[*at])] != WIDE {
+                return true;
+            }
+            let c = text[*at..].chars().next().unwrap_or(' ');
+            if c.is_alphanumeric() != in_word {
+                return true;
+            }
+            *at += c.len_utf8();
         }
     };
     std::iter::from_fn(move || {
         loop {
-            while at < bytes.len() {
-                let (len, in_word) = class(at);
-                if in_word {
-                    break;
-                }
-                at += len;
-            }
-            if at >= bytes.len() {
+            if !skip(&mut at, false) {
                 return None;
             }
             let start = at;
-            while at < bytes.len() {
-                let (len, in_word) = class(at);
-                if !in_word {
-                    break;
-                }
-                at += len;
-            }
+            skip(&mut at, true);
             if at - start <= MAX_WORD {
                 let word = &text[start..at];
                 return Some((word, lower_hash(word)));
