@@ -366,4 +366,6 @@
   list.addEventListener("keydown", move);
   more.addEventListener("click", function () { showMore(true); });
   if (input.value) search();
+  // The manifest is small and every query needs it: load it now.
+  else index.manifest().catch(function () {});
 })();
