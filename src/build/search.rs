@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
-use crate::content::{self, KindData};
+use crate::content::{KindData, Page};
 use crate::error::{Diagnostic, Location, Problem};
 use crate::output::Sink;
 use crate::paths::UrlPath;
@@ -44,26 +44,26 @@ fn record<'a>(links: &Links<'a>, i: usize) -> Record<'a> {
         text: page.doc.scan.text.trim(),
         ..Record::default()
     };
-    let mut keywords: Vec<String> = Vec::new();
+    // Every name of every glossary term the page uses finds it too.
     for &term in &page.doc.scan.terms {
-        keywords.extend(content::term_names(content, content.glossary.terms[term].page));
+        record.keywords.extend(names(&content.pages[content.glossary.terms[term].page]));
     }
     match &page.data {
         KindData::Term(t) => {
-            record.names = content::term_names(content, i);
+            record.names = names(page);
             if record.description.is_empty() {
                 record.description = &t.short;
             } else {
-                keywords.push(t.short.clone());
+                record.keywords.push(&t.short);
             }
         }
         KindData::Explainer(e) => {
             if record.description.is_empty() {
                 record.description = &e.summary;
             } else {
-                keywords.push(e.summary.clone());
+                record.keywords.push(&e.summary);
             }
-            keywords.extend(e.takeaways.iter().cloned());
+            record.keywords.extend(e.takeaways.iter().map(String::as_str));
         }
         KindData::Tool(t) => {
             record.category = t.category.clone().unwrap_or_else(|| "Other".into());
@@ -71,8 +71,17 @@ fn record<'a>(links: &Links<'a>, i: usize) -> Record<'a> {
         }
         _ => {}
     }
-    record.keywords = keywords.join(" ");
     record
+}
+
+/// A term page's names: its title, then its synonyms (none for other pages).
+fn names(page: &Page) -> Vec<&str> {
+    match &page.data {
+        KindData::Term(t) => {
+            std::iter::once(page.doc.meta.title.as_str()).chain(t.synonyms.iter().map(String::as_str)).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// What `search.html` gets as `search`, besides the usual context.

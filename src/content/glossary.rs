@@ -169,8 +169,7 @@ impl Glossary {
 }
 
 /// A term's names: its title, then its synonyms.
-/// A term page's names: its title, then its synonyms.
-pub fn names(content: &Content, page: usize) -> Vec<String> {
+fn names(content: &Content, page: usize) -> Vec<String> {
     let page = &content.pages[page];
     let mut out = vec![page.doc.meta.title.clone()];
     if let KindData::Term(t) = &page.data {

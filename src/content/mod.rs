@@ -20,7 +20,7 @@ use crate::markdown::Scan;
 use crate::paths::{SourcePath, UrlPath};
 
 pub use frontmatter::{FrontMatter, Split, split};
-pub use glossary::{Glossary, GlossaryTerm, names as term_names};
+pub use glossary::{Glossary, GlossaryTerm};
 pub use kinds::{Definition, Event, EventStatus, Explainer, Kind, KindData, Term, Tool, ToolStatus, When};
 pub use load::{LoadOptions, load};
 

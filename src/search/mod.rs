@@ -45,11 +45,11 @@ pub struct Record<'a> {
     /// The description, else the summary or short definition.
     pub description: &'a str,
     /// Terms: the title and synonyms, which find the term exactly.
-    pub names: Vec<String>,
+    pub names: Vec<&'a str>,
     /// Other words that find the page but are not shown: an explainer's
     /// summary and takeaways, and every name of each glossary term the
     /// page uses, so that "LLM" finds pages that say "large language model".
-    pub keywords: String,
+    pub keywords: Vec<&'a str>,
     /// The body as plain text (as the first Markdown pass keeps it).
     pub text: &'a str,
 }
@@ -92,8 +92,8 @@ struct DocFile<'a> {
     status: &'a str,
     description: &'a str,
     /// Terms: their other names, shown with the result.
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    synonyms: &'a [String],
+    #[serde(skip_serializing_if = "<[&str]>::is_empty")]
+    synonyms: &'a [&'a str],
     text: &'a str,
 }
 

@@ -92,14 +92,14 @@ fn lower_ascii(eight: u64) -> u64 {
 
 /// A page's fields, each with the weight a word in it gets (0 for the
 /// body, where words are counted instead).
-fn fields<'a>(record: &'a Record) -> [(Cow<'a, str>, u32); 5] {
-    [
-        (Cow::Owned(record.names.join(" ")), IN_NAME),
-        (Cow::Borrowed(record.title), IN_TITLE),
-        (Cow::Borrowed(record.description), IN_DESCRIPTION),
-        (Cow::Borrowed(&record.keywords), IN_KEYWORDS),
-        (Cow::Borrowed(record.text), 0),
-    ]
+fn fields<'a>(record: &Record<'a>) -> Vec<(&'a str, u32)> {
+    let mut fields = Vec::with_capacity(record.names.len() + record.keywords.len() + 3);
+    fields.extend(record.names.iter().map(|name| (*name, IN_NAME)));
+    fields.push((record.title, IN_TITLE));
+    fields.push((record.description, IN_DESCRIPTION));
+    fields.extend(record.keywords.iter().map(|words| (*words, IN_KEYWORDS)));
+    fields.push((record.text, 0));
+    fields
 }
 
 /// Byte classes for cutting words: [`GAP`] (ASCII that is not a letter or
@@ -190,8 +190,8 @@ struct Run<'t> {
 
 impl<'t> Run<'t> {
     /// Adds page `id`'s words: one lookup per word read.
-    fn count(&mut self, id: u32, fields: &'t [(Cow<'_, str>, u32); 5]) {
-        for (field, weight) in fields {
+    fn count(&mut self, id: u32, fields: &[(&'t str, u32)]) {
+        for &(field, weight) in fields {
             for (word, hash) in words(field) {
                 let next = self.words.len();
                 let slot = *self.slots.entry(hash).or_insert(next);
@@ -206,10 +206,10 @@ impl<'t> Run<'t> {
                         list.last_mut().expect("just pushed")
                     }
                 };
-                if *weight == 0 {
+                if weight == 0 {
                     entry.2 += 1;
                 } else {
-                    entry.1 = entry.1.max(*weight);
+                    entry.1 = entry.1.max(weight);
                 }
             }
         }
@@ -220,14 +220,13 @@ impl<'t> Run<'t> {
 /// parallel in runs of consecutive ids, so each run's postings are already
 /// in order and runs join by appending.
 pub fn build(records: &[Record]) -> (BTreeMap<String, Postings>, BTreeMap<String, Vec<u32>>) {
-    let fields: Vec<[(Cow<str>, u32); 5]> = records.par_iter().map(fields).collect();
-    let runs: Vec<Run> = fields
+    let runs: Vec<Run> = records
         .par_chunks(RUN)
         .enumerate()
         .map(|(n, chunk)| {
             let mut run = Run::default();
-            for (i, page) in chunk.iter().enumerate() {
-                run.count((n * RUN + i) as u32, page);
+            for (i, record) in chunk.iter().enumerate() {
+                run.count((n * RUN + i) as u32, &fields(record));
             }
             run
         })
@@ -286,7 +285,7 @@ mod tests {
     fn names_outweigh_titles_outweigh_the_body() {
         let record = Record {
             title: "Open weights",
-            names: vec!["Open weights".into(), "LLM".into()],
+            names: vec!["Open weights", "LLM"],
             text: "weights weights weights weights model",
             ..Record::default()
         };
@@ -309,7 +308,7 @@ mod tests {
         let mut records: Vec<Record> = titles.iter().map(|t| Record { title: t, ..Record::default() }).collect();
         records.push(Record {
             title: "Large language model",
-            names: vec!["Large language model".into(), "LLM".into()],
+            names: vec!["Large language model", "LLM"],
             ..Record::default()
         });
         let (words, names) = build(&records);
