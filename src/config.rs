@@ -18,7 +18,7 @@ struct RawConfig {
     #[serde(default)]
     description: String,
     #[serde(default = "default_language")]
-    language: String,
+    language: Spanned<String>,
     #[serde(default)]
     theme: Option<Spanned<String>>,
     #[serde(default)]
@@ -36,7 +36,23 @@ struct RawConfig {
     #[serde(default)]
     feed: FeedConfig,
     #[serde(default)]
+    search: SearchConfig,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[search]`: the search index and the theme's search page.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Build the index under `/search/LANG/` and the page at `/search/`.
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
 }
 
 /// `[feed]`: the Atom feed.
@@ -54,8 +70,18 @@ impl Default for FeedConfig {
     }
 }
 
-fn default_language() -> String {
-    "en".into()
+fn default_language() -> Spanned<String> {
+    Spanned::new(0..0, "en".into())
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag (`en`, `fr-BE`,
+/// `zh-Hant`): it names the language of pages and the search index's folder.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or_default();
+    (2..=8).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// `[markdown]`: how Markdown is rendered.
@@ -157,6 +183,7 @@ pub struct Config {
     pub checks: ChecksConfig,
     pub catalog: CatalogConfig,
     pub feed: FeedConfig,
+    pub search: SearchConfig,
     pub extra: toml::Table,
 }
 
@@ -200,6 +227,11 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
         errors.push(Diagnostic::error(Problem::BadValue { key: "base_url".into(), reason }, at(raw.base_url.span())));
     }
 
+    if !is_language_tag(raw.language.get_ref()) {
+        let reason = "must be a language tag, like \"en\" or \"fr-BE\"".into();
+        errors.push(Diagnostic::error(Problem::BadValue { key: "language".into(), reason }, at(raw.language.span())));
+    }
+
     let (timezone_name, timezone) = match &raw.timezone {
         None => ("UTC".to_string(), jiff::tz::TimeZone::UTC),
         Some(zone) => match resolve_zone(zone.get_ref()) {
@@ -231,7 +263,7 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
         title: raw.title,
         base_url,
         description: raw.description,
-        language: raw.language,
+        language: raw.language.into_inner(),
         theme_name,
         theme,
         timezone_name,
@@ -242,6 +274,7 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
         checks: raw.checks,
         catalog: raw.catalog,
         feed: raw.feed,
+        search: raw.search,
         extra: raw.extra,
     })
 }
@@ -272,6 +305,30 @@ mod tests {
         assert_eq!(c.timezone_name, "UTC");
         assert!(matches!(c.theme, ThemeSource::Builtin));
         assert!(c.markdown.smart_punctuation);
+        assert!(c.search.enabled);
+    }
+
+    #[test]
+    fn language_must_be_a_language_tag() {
+        for good in ["en", "fr-BE", "zh-Hant", "de-CH-1996"] {
+            let text = format!("title = \"H\"\nbase_url = \"https://e.org\"\nlanguage = \"{good}\"\n");
+            assert_eq!(load_str(&text).unwrap().language, good);
+        }
+        for bad in ["", "e", "../x", "en_GB", "en-", "fr BE"] {
+            let text = format!("title = \"H\"\nbase_url = \"https://e.org\"\nlanguage = \"{bad}\"\n");
+            let errs = load_str(&text).unwrap_err();
+            assert!(matches!(&errs[0].problem, Problem::BadValue { key, .. } if key == "language"), "{bad}");
+            assert_eq!(errs[0].location.as_ref().unwrap().line, 3);
+        }
+    }
+
+    #[test]
+    fn search_can_be_turned_off_and_a_typo_is_named() {
+        let c = load_str("title = \"H\"\nbase_url = \"https://e.org\"\n[search]\nenabled = false\n").unwrap();
+        assert!(!c.search.enabled);
+        let errs = load_str("title = \"H\"\nbase_url = \"https://e.org\"\n[search]\nenable = false\n").unwrap_err();
+        assert_eq!(errs[0].problem, Problem::UnknownKey { key: "enable".into(), suggestion: Some("enabled".into()) });
+        assert_eq!(errs[0].location.as_ref().unwrap().line, 4);
     }
 
     #[test]

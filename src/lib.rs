@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod output;
 pub mod paths;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 mod strict;
 pub mod templates;

@@ -24,7 +24,14 @@ pub fn write_all(
     sink: &dyn Sink,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
-    let all = Generated { not_found: true, feed: true, sitemap: true, calendars: Calendars::All, fixed: true };
+    let all = Generated {
+        not_found: true,
+        search_page: true,
+        feed: true,
+        sitemap: true,
+        calendars: Calendars::All,
+        fixed: true,
+    };
     write_generated(links, templates, (config, site), &all, sink, diags) + copy_static(links, sink, diags)
 }
 
@@ -33,6 +40,8 @@ pub fn write_all(
 pub struct Generated {
     /// `404.html`.
     pub not_found: bool,
+    /// The search page (the index is written apart, see `build::search`).
+    pub search_page: bool,
     pub feed: bool,
     pub sitemap: bool,
     pub calendars: Calendars,
@@ -66,6 +75,13 @@ pub fn write_generated(
         match templates.render("404.html", &ctx) {
             Ok(html) => files.push((PathBuf::from("404.html"), html.into_bytes())),
             Err(d) => diags.push(d),
+        }
+    }
+    if which.search_page {
+        match super::search::page(links, templates, config, site) {
+            Some(Ok(file)) => files.push(file),
+            Some(Err(d)) => diags.push(d),
+            None => {}
         }
     }
     for (_, doc) in links.content.docs().filter(|_| which.fixed) {

@@ -261,6 +261,7 @@ impl Targets {
         }
         self.views |= hit(Some("tool-view.html"));
         self.generated.not_found |= hit(Some("404.html"));
+        self.generated.search_page |= hit(Some("search.html"));
     }
 }
 
@@ -316,6 +317,7 @@ pub fn page_edit(
         state.stale = true;
         return Err(diags);
     }
+    state.search_stale = true;
     Ok(Edit::Done)
 }
 
@@ -514,10 +516,17 @@ fn timings(steps: &[(&str, std::time::Duration)], targets: &Targets) {
 /// found here come after the first part was served: the state is marked
 /// stale, so the next change rebuilds the whole site.
 pub fn finish(state: &mut State, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    if std::mem::take(&mut state.search_stale) {
+        let parts = &state.parts;
+        let links = Links { config: &parts.config, content: &parts.content, today: parts.today };
+        super::search::write_index(&links, sink, &mut diags);
+    }
     let Some(targets) = state.deferred.take() else {
-        return Vec::new();
+        return diags;
     };
-    let (diags, fresh) = render(&state.parts, &state.parts.templates, &targets, sink);
+    let (rendered, fresh) = render(&state.parts, &state.parts.templates, &targets, sink);
+    diags.extend(rendered);
     keep_bodies(&mut state.parts, fresh);
     if diags.iter().any(Diagnostic::is_error) {
         state.stale = true;

@@ -9,6 +9,7 @@ mod extras;
 mod feed;
 mod incremental;
 mod pages;
+mod search;
 mod session;
 
 use std::path::Path;
@@ -111,6 +112,9 @@ fn build(root: &Path, options: &BuildOptions, sink: &dyn Sink, keep: bool) -> (R
             report.files = files;
             diags.extend(render_diags);
             stage("render");
+            let links = templates::context::Links { config: &config, content: &content, today };
+            report.files += search::write_index(&links, sink, &mut diags);
+            stage("search");
             kept = Some((templates, prepared, bodies, highlighter));
         }
         Err(template_diags) => diags.extend(template_diags),

@@ -53,6 +53,9 @@ pub(super) struct State {
     pub stale: bool,
     /// What an edit left to render after the pages open in a browser.
     pub deferred: Option<incremental::Targets>,
+    /// The search index is behind the content: it is written again after
+    /// the edited pages are served.
+    pub search_stale: bool,
 }
 
 /// What one changed path asks for.
@@ -81,7 +84,13 @@ impl Session {
             self.state = None;
             return Rebuild { report, files: HashMap::new(), whole: true };
         }
-        self.state = parts.map(|parts| State { deps: Deps::new(&parts), parts, stale: false, deferred: None });
+        self.state = parts.map(|parts| State {
+            deps: Deps::new(&parts),
+            parts,
+            stale: false,
+            deferred: None,
+            search_stale: false,
+        });
         Rebuild { report, files: sink.into_files(), whole: true }
     }
 
@@ -106,7 +115,7 @@ impl Session {
     /// Renders what the last rebuild left for later, if anything.
     pub fn finish(&mut self) -> Option<Rebuild> {
         let started = Instant::now();
-        let state = self.state.as_mut().filter(|s| s.deferred.is_some())?;
+        let state = self.state.as_mut().filter(|s| s.deferred.is_some() || s.search_stale)?;
         let sink = MemorySink::default();
         let mut diags = incremental::finish(state, &sink);
         crate::error::normalize(&mut diags);

@@ -169,6 +169,17 @@ pub enum ToolStatus {
     Retired,
 }
 
+impl ToolStatus {
+    /// The status as front matter and URLs write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ToolStatus::Approved => "approved",
+            ToolStatus::UnderReview => "under-review",
+            ToolStatus::Retired => "retired",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Tool {
     pub url: Option<String>,

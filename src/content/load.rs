@@ -397,7 +397,8 @@ pub fn reload_page(
         return Err(diags);
     }
     let scan_for = content.glossary.scan_for(Some(index), config.glossary.link);
-    page.doc.scan = markdown::scan(page.doc.body(), markdown::options(&config.markdown), scan_for.as_ref());
+    let options = markdown::options(&config.markdown);
+    page.doc.scan = markdown::scan(page.doc.body(), options, scan_for.as_ref(), config.search.enabled);
     let problems: Vec<Diagnostic> = page
         .doc
         .scan
@@ -462,6 +463,7 @@ fn check_urls(content: &mut Content, diags: &mut Vec<Diagnostic>) {
 fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnostic>) {
     let options = markdown::options(&config.markdown);
     let mode = config.glossary.link;
+    let search = config.search.enabled;
     let glossary = &content.glossary;
     let scans: Vec<_> = content
         .docs()
@@ -472,7 +474,8 @@ fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnosti
                 Target::Page(i) => Some(*i),
                 Target::Section(_) => None,
             };
-            markdown::scan(d.body(), options, glossary.scan_for(page, mode).as_ref())
+            let keep_text = search && page.is_some();
+            markdown::scan(d.body(), options, glossary.scan_for(page, mode).as_ref(), keep_text)
         })
         .collect();
     let mut scans = scans.into_iter();

@@ -57,7 +57,7 @@ fn standalone(body: &str, config: &MarkdownConfig, options: Options) -> String {
             None
         }
     }
-    let scan = scan(body, options, None);
+    let scan = scan(body, options, None, false);
     render::render_with(body, &scan, config, options, &NoPages, &Highlighter::default()).html
 }
 

@@ -67,6 +67,10 @@ pub struct Scan {
     pub term_links: Vec<TermLink>,
     /// With linking off: each term's first mention (term, byte offset, length).
     pub unlinked: Vec<(usize, usize, usize)>,
+    /// The words of the page as readers see them, for the search index (only
+    /// when asked for): text and inline code, with block ends as spaces; no
+    /// code blocks, image descriptions or raw HTML.
+    pub text: String,
 }
 
 impl Scan {
@@ -76,9 +80,13 @@ impl Scan {
 }
 
 /// Reads `body` once. `options` must be those [`super::render`] will use, so
-/// that ids, links and term links agree between the passes.
-pub fn scan(body: &str, options: pulldown_cmark::Options, terms: Option<&TermScan>) -> Scan {
+/// that ids, links and term links agree between the passes. With
+/// `keep_text`, the scan also keeps the page's plain text.
+pub fn scan(body: &str, options: pulldown_cmark::Options, terms: Option<&TermScan>, keep_text: bool) -> Scan {
     let mut out = Scan::default();
+    if keep_text {
+        out.text.reserve(body.len());
+    }
     let mut ids = IdSet::default();
     let mut heading: Option<(u8, Option<String>, String, usize)> = None;
     let mut image: Option<(String, String, usize, usize)> = None;
@@ -88,6 +96,9 @@ pub fn scan(body: &str, options: pulldown_cmark::Options, terms: Option<&TermSca
     let mut glossary = terms.map(Terms::new);
 
     for (index, (event, range)) in super::events(body, options).enumerate() {
+        if keep_text && breaks_text(&event) && !out.text.is_empty() && !out.text.ends_with(' ') {
+            out.text.push(' ');
+        }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((level_number(level), id.map(|s| s.to_string()), String::new(), range.start));
@@ -135,6 +146,9 @@ pub fn scan(body: &str, options: pulldown_cmark::Options, terms: Option<&TermSca
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,
             Event::Text(text) => {
+                if keep_text && !in_code && image.is_none() {
+                    out.text.push_str(&text);
+                }
                 if let Some((_, _, buf, _)) = heading.as_mut() {
                     buf.push_str(&text);
                 }
@@ -154,6 +168,9 @@ pub fn scan(body: &str, options: pulldown_cmark::Options, terms: Option<&TermSca
                 }
             }
             Event::Code(text) => {
+                if keep_text && image.is_none() {
+                    out.text.push_str(&text);
+                }
                 if let Some((_, _, buf, _)) = heading.as_mut() {
                     buf.push_str(&text);
                 }
@@ -166,6 +183,25 @@ pub fn scan(body: &str, options: pulldown_cmark::Options, terms: Option<&TermSca
         }
     }
     out
+}
+
+/// Whether words on either side of `event` are apart: the end of a block
+/// or a line break, but not the end of inline markup (`**mod**el` is one word).
+fn breaks_text(event: &Event) -> bool {
+    match event {
+        Event::SoftBreak | Event::HardBreak => true,
+        Event::End(end) => !matches!(
+            end,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image
+        ),
+        _ => false,
+    }
 }
 
 /// Glossary bookkeeping for one page's scan.
@@ -264,7 +300,16 @@ mod tests {
     use crate::config::MarkdownConfig;
 
     fn run(body: &str) -> Scan {
-        scan(body, super::super::options(&MarkdownConfig::default()), None)
+        scan(body, super::super::options(&MarkdownConfig::default()), None, true)
+    }
+
+    #[test]
+    fn text_is_kept_as_readers_see_it() {
+        let s = run("## Risks\n\nOpen **mod**els &amp; `code`,\nsee [a link](https://x.org).[^1]\n\n\
+                     ![alt words](/i.png)\n\n```\nlet x = 1;\n```\n\n- one\n- two\n\n[^1]: A note.\n");
+        assert_eq!(s.text.trim_end(), "Risks Open models & code, see a link. one two A note.");
+        let none = scan("Words.", super::super::options(&MarkdownConfig::default()), None, false);
+        assert!(none.text.is_empty());
     }
 
     #[test]

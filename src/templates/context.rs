@@ -6,7 +6,7 @@ use jiff::civil;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::{Content, Definition, EventStatus, KindData, Page, Section, ToolStatus, When};
+use crate::content::{Content, Definition, EventStatus, KindData, Page, Section, When};
 use crate::markdown::{TocEntry, toc};
 use crate::paths::slugify;
 
@@ -19,6 +19,7 @@ pub struct ConfigContext<'a> {
     pub language: &'a str,
     pub license: &'a str,
     pub timezone: &'a str,
+    pub search: &'a crate::config::SearchConfig,
     pub extra: serde_json::Value,
 }
 
@@ -31,6 +32,7 @@ impl<'a> ConfigContext<'a> {
             language: &config.language,
             license: &config.license,
             timezone: &config.timezone_name,
+            search: &config.search,
             extra: toml_to_json(&toml::Value::Table(config.extra.clone())),
         }
     }
@@ -346,11 +348,7 @@ pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
             ctx.maintainer = t.maintainer.as_deref();
             ctx.category = t.category.as_deref();
             ctx.reviewed = t.reviewed.map(date_text);
-            ctx.status = Some(match t.status {
-                ToolStatus::Approved => "approved",
-                ToolStatus::UnderReview => "under-review",
-                ToolStatus::Retired => "retired",
-            });
+            ctx.status = Some(t.status.name());
         }
         KindData::Page => {}
     }

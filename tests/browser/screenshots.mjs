@@ -14,6 +14,7 @@ const out = option('out', '/tmp/shots');
 const all = htmlPages(dir);
 const pick = (prefix) => all.find((p) => p.startsWith(prefix) && p !== prefix) || prefix;
 const defaults = ['/', pick('/explainers/'), '/glossary/', pick('/glossary/'), '/events/', pick('/events/'), '/tools/'];
+if (all.includes('/search/')) defaults.push('/search/', '/search/?q=open+weights');
 const only = option('pages', '');
 const pages = only ? only.split(',') : defaults;
 const views = [
@@ -35,7 +36,10 @@ try {
     await tab.emulateMedia({ colorScheme: view.scheme, media: view.media || 'screen' });
     for (const urlPath of pages) {
       await tab.goto(server.url + urlPath, { waitUntil: 'load' });
-      const name = (urlPath.replace(/^\/|\/$/g, '').replace(/\//g, '_') || 'home').replace(/\.html$/, '');
+      if (urlPath.includes('?q=')) {
+        await tab.waitForSelector('[data-search-results][data-done]', { state: 'attached', timeout: 5000 }).catch(() => {});
+      }
+      const name = (urlPath.replace(/^\/|\/$/g, '').replace(/\.html$/, '').replace(/[^A-Za-z0-9-]+/g, '_') || 'home');
       const file = path.join(out, `${name}-${view.width}-${view.media || view.scheme}.png`);
       // Tall pages in parts of at most 2.5 viewports' width, so each stays legible.
       const height = await tab.evaluate(() => document.documentElement.scrollHeight);

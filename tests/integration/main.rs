@@ -10,5 +10,6 @@ mod events;
 mod explainers;
 mod glossary;
 mod incremental;
+mod search;
 mod serve;
 mod site_checks;

@@ -1,0 +1,122 @@
+//! The site's search: the index of every page (see [`crate::search`]) under
+//! `/search/LANG/`, and the theme's search page at `/search/`.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Value;
+
+use crate::content::{KindData, Page};
+use crate::error::{Diagnostic, Location, Problem};
+use crate::output::Sink;
+use crate::paths::UrlPath;
+use crate::search::{self, Record};
+use crate::templates::context::Links;
+use crate::templates::{Templates, base_context};
+
+/// Writes the index of every page (drafts only with `--drafts`), from the
+/// text the first Markdown pass kept; returns how many files it wrote.
+pub fn write_index(links: &Links, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
+    if !links.config.search.enabled {
+        return 0;
+    }
+    let pages = &links.content.pages;
+    let records: Vec<Record> =
+        (0..pages.len()).into_par_iter().filter(|&i| !pages[i].doc.shadowed).map(|i| record(links, i)).collect();
+    // One index per language; a site has one language today.
+    let files = search::index(&links.config.language, records);
+    let failed: Vec<Diagnostic> =
+        files.par_iter().filter_map(|(path, bytes)| sink.write(path, bytes).err().map(Diagnostic::global)).collect();
+    diags.extend(failed);
+    files.len()
+}
+
+fn record<'a>(links: &Links<'a>, i: usize) -> Record<'a> {
+    let content = links.content;
+    let page = &content.pages[i];
+    let meta = &page.doc.meta;
+    let mut record = Record {
+        path: links.path(&page.doc.url),
+        title: &meta.title,
+        kind: page.kind.name(),
+        description: &meta.description,
+        text: page.doc.scan.text.trim(),
+        ..Record::default()
+    };
+    // Every name of every glossary term the page uses finds it too.
+    for &term in &page.doc.scan.terms {
+        record.keywords.extend(names(&content.pages[content.glossary.terms[term].page]));
+    }
+    match &page.data {
+        KindData::Term(t) => {
+            record.names = names(page);
+            if record.description.is_empty() {
+                record.description = &t.short;
+            } else {
+                record.keywords.push(&t.short);
+            }
+        }
+        KindData::Explainer(e) => {
+            if record.description.is_empty() {
+                record.description = &e.summary;
+            } else {
+                record.keywords.push(&e.summary);
+            }
+            record.keywords.extend(e.takeaways.iter().map(String::as_str));
+        }
+        KindData::Tool(t) => {
+            record.category = t.category.clone().unwrap_or_else(|| "Other".into());
+            record.status = t.status.name().to_string();
+        }
+        _ => {}
+    }
+    record
+}
+
+/// A term page's names: its title, then its synonyms (none for other pages).
+fn names(page: &Page) -> Vec<&str> {
+    match &page.data {
+        KindData::Term(t) => {
+            std::iter::once(page.doc.meta.title.as_str()).chain(t.synonyms.iter().map(String::as_str)).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// What `search.html` gets as `search`, besides the usual context.
+#[derive(Serialize)]
+struct SearchContext {
+    /// Where the per-language indexes are (`/search/`); the page's script
+    /// adds the language of `<html lang>`.
+    root: String,
+    /// This language's index folder (`/search/en/`).
+    index: String,
+    language: String,
+}
+
+/// The search page, `/search/index.html`, when search is on and the theme
+/// has `search.html`.
+pub fn page(
+    links: &Links,
+    templates: &Templates,
+    config: &Value,
+    site: &Value,
+) -> Option<Result<(PathBuf, Vec<u8>), Diagnostic>> {
+    if !links.config.search.enabled || !templates.has("search.html") {
+        return None;
+    }
+    let url = UrlPath::from_segments(["search"]);
+    if let Some((_, doc)) = links.content.docs().find(|(_, d)| d.url == url) {
+        let message = "this page is at /search/, where the search page goes: give it another slug, \
+                       or turn search off with `[search] enabled = false` in site.toml"
+            .to_string();
+        return Some(Err(Diagnostic::error(Problem::Output(message), Location::file(&doc.file))));
+    }
+    let language = links.config.language.clone();
+    let root = links.path(&url);
+    let search = SearchContext { index: format!("{root}{language}/"), root, language };
+    let mut ctx = base_context(config, site, &links.path(&url));
+    ctx.insert("search", &search);
+    Some(templates.render("search.html", &ctx).map(|html| (url.output_file(), html.into_bytes())))
+}
