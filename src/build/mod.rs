@@ -108,13 +108,18 @@ fn build(root: &Path, options: &BuildOptions, sink: &dyn Sink, keep: bool) -> (R
             let highlighter = crate::markdown::Highlighter::default();
             let r =
                 pages::Render { links, templates: &templates, prepared: &prepared, highlighter: &highlighter, sink };
-            let (files, render_diags, bodies) = pages::render_all(&r, keep);
-            report.files = files;
+            // The search index needs only the content: it is made while the
+            // pages render, filling the time render leaves a core idle.
+            let index_links = templates::context::Links { config: &config, content: &content, today };
+            let mut index_diags = Vec::new();
+            let ((files, render_diags, bodies), indexed) = rayon::join(
+                || pages::render_all(&r, keep),
+                || search::write_index(&index_links, sink, &mut index_diags),
+            );
+            report.files = files + indexed;
             diags.extend(render_diags);
-            stage("render");
-            let links = templates::context::Links { config: &config, content: &content, today };
-            report.files += search::write_index(&links, sink, &mut diags);
-            stage("search");
+            diags.extend(index_diags);
+            stage("render and search index");
             kept = Some((templates, prepared, bodies, highlighter));
         }
         Err(template_diags) => diags.extend(template_diags),
