@@ -215,6 +215,7 @@ def main():
         wait_up(port, proc)
         stream = Stream(port)
         time.sleep(0.5)
+        unopened = iter(range(3000, 7000))  # explainers no request has asked for yet
         print(f"{'edit':<10} {'reload ms':>10} {'min':>7} {'max':>7} {'x build':>8} {'page ms':>8} {'all ms':>7}")
         for kind in args.kinds.split(","):
             times, shown, done = [], [], []
@@ -231,7 +232,9 @@ def main():
                     bench.die(f"{kind} edit of {path}: {page} does not show the edit after the reload")
                 shown.append(time.perf_counter() - t0)
                 # Every page rendered: a page not open before waits until then.
-                fetch(port, f"/explainers/e{5000 + len(done) + 100 * len(shown):06d}/")
+                other = fetch(port, f"/explainers/e{next(unopened):06d}/")
+                if kind == "template" and shows not in other:
+                    bench.die(f"{kind} edit of {path}: a page not open was served before it was rendered again")
                 done.append(time.perf_counter() - t0)
                 time.sleep(0.3)
             if not times:
