@@ -11,7 +11,7 @@ use crate::content::{KindData, Page};
 use crate::error::{Diagnostic, Location, Problem};
 use crate::output::Sink;
 use crate::paths::UrlPath;
-use crate::search::{self, Record};
+use crate::search::{self, Record, TermWords};
 use crate::templates::context::Links;
 use crate::templates::{Templates, base_context};
 
@@ -22,8 +22,14 @@ pub fn write_index(links: &Links, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) 
         return 0;
     }
     let pages = &links.content.pages;
-    let records: Vec<Record> =
-        (0..pages.len()).into_par_iter().filter(|&i| !pages[i].doc.shadowed).map(|i| record(links, i)).collect();
+    // Each term's names cut into words once, for every page that uses it.
+    let terms: Vec<TermWords> =
+        links.content.glossary.terms.par_iter().map(|t| TermWords::new(&names(&pages[t.page]))).collect();
+    let records: Vec<Record> = (0..pages.len())
+        .into_par_iter()
+        .filter(|&i| !pages[i].doc.shadowed)
+        .map(|i| record(links, &terms, i))
+        .collect();
     // One index per language; a site has one language today.
     let files = search::index(&links.config.language, records);
     let failed: Vec<Diagnostic> =
@@ -32,7 +38,7 @@ pub fn write_index(links: &Links, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) 
     files.len()
 }
 
-fn record<'a>(links: &Links<'a>, i: usize) -> Record<'a> {
+fn record<'a>(links: &Links<'a>, terms: &'a [TermWords], i: usize) -> Record<'a> {
     let content = links.content;
     let page = &content.pages[i];
     let meta = &page.doc.meta;
@@ -45,9 +51,7 @@ fn record<'a>(links: &Links<'a>, i: usize) -> Record<'a> {
         ..Record::default()
     };
     // Every name of every glossary term the page uses finds it too.
-    for &term in &page.doc.scan.terms {
-        record.keywords.extend(names(&content.pages[content.glossary.terms[term].page]));
-    }
+    record.term_words = page.doc.scan.terms.iter().filter_map(|&t| terms.get(t)).collect();
     match &page.data {
         KindData::Term(t) => {
             record.names = names(page);

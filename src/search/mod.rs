@@ -47,11 +47,32 @@ pub struct Record<'a> {
     /// Terms: the title and synonyms, which find the term exactly.
     pub names: Vec<&'a str>,
     /// Other words that find the page but are not shown: an explainer's
-    /// summary and takeaways, and every name of each glossary term the
-    /// page uses, so that "LLM" finds pages that say "large language model".
+    /// summary and takeaways.
     pub keywords: Vec<&'a str>,
+    /// The words of every name of each glossary term the page uses (see
+    /// [`TermWords`]), so that "LLM" finds pages that say "large language model".
+    pub term_words: Vec<&'a TermWords>,
     /// The body as plain text (as the first Markdown pass keeps it).
     pub text: &'a str,
+}
+
+/// The words of a glossary term's names, cut and hashed once for every
+/// page that uses the term.
+#[derive(Debug, Clone, Default)]
+pub struct TermWords(Vec<(String, u64)>);
+
+impl TermWords {
+    pub fn new(names: &[&str]) -> TermWords {
+        let mut words: Vec<(String, u64)> = Vec::new();
+        for name in names {
+            for (word, hash) in postings::words(name) {
+                if !words.iter().any(|(_, h)| *h == hash) {
+                    words.push((postings::lowered(word).into_owned(), hash));
+                }
+            }
+        }
+        TermWords(words)
+    }
 }
 
 /// How far into a page's text snippets can come from; the rest is indexed

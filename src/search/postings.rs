@@ -12,8 +12,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
-use super::Record;
 use super::text::{self, MAX_WORD};
+use super::{Record, TermWords};
 
 /// Page ids, ascending, each with a weight from 1 to 31.
 pub type Postings = Vec<(u32, u8)>;
@@ -122,7 +122,7 @@ const WIDE: u8 = 2;
 /// its lower case. ASCII, which most text is, is classed by table, a run at
 /// a time; a character beyond ASCII is decoded where one starts, so the scan
 /// always stands on a character boundary.
-fn words(text: &str) -> impl Iterator<Item = (&str, u64)> {
+pub(super) fn words(text: &str) -> impl Iterator<Item = (&str, u64)> {
     let bytes = text.as_bytes();
     let mut at = 0;
     // Moves `at` to the next byte that is not of `class`, deciding wide
@@ -163,7 +163,7 @@ fn words(text: &str) -> impl Iterator<Item = (&str, u64)> {
 }
 
 /// A word in lower case, borrowed when it is already.
-fn lowered(word: &str) -> Cow<'_, str> {
+pub(super) fn lowered(word: &str) -> Cow<'_, str> {
     if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
         Cow::Borrowed(word)
     } else {
@@ -190,28 +190,37 @@ struct Run<'t> {
 
 impl<'t> Run<'t> {
     /// Adds page `id`'s words: one lookup per word read.
-    fn count(&mut self, id: u32, fields: &[(&'t str, u32)]) {
+    fn count(&mut self, id: u32, fields: &[(&'t str, u32)], terms: &[&'t TermWords]) {
         for &(field, weight) in fields {
             for (word, hash) in words(field) {
-                let next = self.words.len();
-                let slot = *self.slots.entry(hash).or_insert(next);
-                if slot == next {
-                    self.words.push((lowered(word), Vec::new()));
-                }
-                let list = &mut self.words[slot].1;
-                let entry = match list.last_mut() {
-                    Some(last) if last.0 == id => last,
-                    _ => {
-                        list.push((id, 0, 0));
-                        list.last_mut().expect("just pushed")
-                    }
-                };
-                if weight == 0 {
-                    entry.2 += 1;
-                } else {
-                    entry.1 = entry.1.max(weight);
-                }
+                self.add(id, hash, || lowered(word), weight);
             }
+        }
+        for term in terms {
+            for (word, hash) in &term.0 {
+                self.add(id, *hash, || Cow::Borrowed(word.as_str()), IN_KEYWORDS);
+            }
+        }
+    }
+
+    fn add(&mut self, id: u32, hash: u64, word: impl FnOnce() -> Cow<'t, str>, weight: u32) {
+        let next = self.words.len();
+        let slot = *self.slots.entry(hash).or_insert(next);
+        if slot == next {
+            self.words.push((word(), Vec::new()));
+        }
+        let list = &mut self.words[slot].1;
+        let entry = match list.last_mut() {
+            Some(last) if last.0 == id => last,
+            _ => {
+                list.push((id, 0, 0));
+                list.last_mut().expect("just pushed")
+            }
+        };
+        if weight == 0 {
+            entry.2 += 1;
+        } else {
+            entry.1 = entry.1.max(weight);
         }
     }
 }
@@ -226,7 +235,7 @@ pub fn build(records: &[Record]) -> (BTreeMap<String, Postings>, BTreeMap<String
         .map(|(n, chunk)| {
             let mut run = Run::default();
             for (i, record) in chunk.iter().enumerate() {
-                run.count((n * RUN + i) as u32, &fields(record));
+                run.count((n * RUN + i) as u32, &fields(record), &record.term_words);
             }
             run
         })
