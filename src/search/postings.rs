@@ -300,7 +300,7 @@ mod tests {
         };
         let fields = fields(&record);
         let mut run = Run::default();
-        run.count(7, &fields);
+        run.count(7, &fields, &[]);
         let w = |word: &str| {
             let (_, list) = run.words.iter().find(|(w, _)| *w == word).unwrap();
             assert_eq!(list[0].0, 7);
