@@ -234,13 +234,18 @@ fn answer(shared: &Arc<Shared>, request: Request) {
 
 fn file(shared: &Shared, request: Request, rel: &str) {
     shared.wait_rendered(rel);
-    let (status, name, bytes) = {
+    let (status, name, bytes, built) = {
         let site = shared.site.read().unwrap_or_else(|e| e.into_inner());
         match site.files.get(rel) {
-            Some(bytes) => (200, rel, Some(Arc::clone(bytes))),
-            None => (404, "404.html", site.files.get("404.html").cloned()),
+            Some(bytes) => (200, rel, Some(Arc::clone(bytes)), true),
+            None => (404, "404.html", site.files.get("404.html").cloned(), !site.files.is_empty()),
         }
     };
+    if !built {
+        // No good build yet: a page that shows the errors and reloads once
+        // the site builds.
+        return respond(request, 503, "text/html; charset=utf-8", http::with_live_script(NOT_BUILT.as_bytes()), &[]);
+    }
     let Some(bytes) = bytes else {
         return plain(request, 404, "404 not found", &[]);
     };
@@ -301,3 +306,10 @@ fn write_event(out: &mut dyn Write, name: &str, data: &str) -> std::io::Result<(
 }
 
 const LIVE_JS: &str = include_str!("live.js");
+
+/// What every page is until the site first builds.
+const NOT_BUILT: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">\
+    <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+    <title>The site has not built yet</title></head>\n<body>\n<main>\n<h1>The site has not built yet</h1>\n\
+    <p>pamphlet found errors in the site; they are listed below and in the terminal where \
+    <code>pamphlet serve</code> runs. Fix them and this page reloads by itself.</p>\n</main>\n</body>\n</html>\n";

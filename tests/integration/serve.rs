@@ -364,6 +364,25 @@ fn a_burst_of_changes_is_one_rebuild() {
 }
 
 #[test]
+fn a_site_that_does_not_build_at_first_shows_its_errors_then_reloads() {
+    let site = Site::example();
+    let page = "content/explainers/red-teaming.md";
+    let good = site.read(page);
+    site.write(page, good.replacen("title = \"", "title = \n\"", 1));
+    let server = Server::start(&site);
+    let waiting = server.get("/explainers/red-teaming/");
+    assert_eq!(waiting.status, 503);
+    assert!(waiting.body.contains("has not built yet") && waiting.body.contains("live.js"), "{}", waiting.body);
+    let events = server.events();
+    let (name, data) = next_event(&events);
+    assert_eq!(name, "error");
+    assert!(data.contains(page), "{data}");
+    site.write(page, &good);
+    assert_eq!(next_event(&events).0, "reload");
+    assert_eq!(server.get("/explainers/red-teaming/").status, 200);
+}
+
+#[test]
 fn ctrl_c_stops_serve_cleanly() {
     let site = Site::example();
     let mut server = Server::start(&site);
