@@ -11,24 +11,25 @@
 //! `site` and of the lookup functions, so a change to, say, the events in
 //! `site` re-renders only the pages whose templates read `site.upcoming_events`.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
-use rayon::prelude::*;
 use tera::Value;
 
-use super::extras::{Calendars, Generated};
-use super::pages::{self, Render};
+use super::extras::Calendars;
+use super::pages;
 use super::session::{State, known_sources};
+use super::targets::{Targets, keep_bodies, render};
+use super::uses::TemplateUses;
 use super::{BuildOptions, Parts};
-use crate::content::{self, Content, Kind, KindData, LoadOptions, Target};
+use crate::content::{self, Kind, KindData, LoadOptions, Target};
 use crate::error::Diagnostic;
 use crate::markdown::TermHtml;
 use crate::output::Sink;
 use crate::paths::slugify;
 use crate::templates::context::Links;
-use crate::templates::{Templates, site_value};
+use crate::templates::site_value;
 
 /// How an edit went, when it did not fail.
 #[derive(Debug, PartialEq, Eq)]
@@ -43,29 +44,9 @@ pub enum Edit {
 pub struct Deps {
     files: HashSet<std::path::PathBuf>,
     folders: HashSet<std::path::PathBuf>,
-    uses: TemplateUses,
-    page_templates: Vec<Option<String>>,
-    section_templates: Vec<Option<String>>,
-}
-
-/// For each template, what it and the templates it extends, includes or
-/// imports read.
-#[derive(Default)]
-struct TemplateUses {
-    names: HashMap<String, HashSet<String>>,
-    site: HashMap<String, SiteUse>,
-}
-
-/// What a template reads of `site`, and whether it calls `get_page` or
-/// `get_section`.
-#[derive(Default, Clone)]
-struct SiteUse {
-    whole: bool,
-    fields: HashSet<String>,
-    lookups: bool,
-    /// Every name read as an attribute (`p.title` gives `title`), or `None`
-    /// when values are passed on whole (`json_encode`).
-    attributes: Option<HashSet<String>>,
+    pub(super) uses: TemplateUses,
+    pub(super) page_templates: Vec<Option<String>>,
+    pub(super) section_templates: Vec<Option<String>>,
 }
 
 impl Deps {
@@ -92,176 +73,6 @@ impl Deps {
 
     pub fn knows_folder(&self, rel: &Path) -> bool {
         self.folders.contains(rel)
-    }
-}
-
-impl TemplateUses {
-    fn new(templates: &Templates) -> TemplateUses {
-        let sources: HashMap<&str, &str> = templates.sources().collect();
-        let mut uses = TemplateUses::default();
-        for name in sources.keys() {
-            let mut seen: HashSet<String> = HashSet::new();
-            let mut todo = vec![name.to_string()];
-            while let Some(next) = todo.pop() {
-                if let Some(text) = sources.get(next.as_str()) {
-                    todo.extend(referenced(text).into_iter().filter(|r| !seen.contains(r)));
-                }
-                seen.insert(next);
-            }
-            let mut site = SiteUse { attributes: Some(HashSet::new()), ..SiteUse::default() };
-            for n in &seen {
-                if let Some(text) = sources.get(n.as_str()) {
-                    site.add(text);
-                }
-            }
-            uses.site.insert(name.to_string(), site);
-            uses.names.insert(name.to_string(), seen);
-        }
-        uses
-    }
-
-    /// Whether `template` (or one it builds on) is `name`.
-    fn involves(&self, template: Option<&str>, name: &str) -> bool {
-        template.is_some_and(|t| self.names.get(t).is_some_and(|n| n.contains(name)))
-    }
-
-    /// Whether `template` reads any of `fields` of `site`.
-    fn reads(&self, template: Option<&str>, fields: &HashSet<String>) -> bool {
-        let Some(uses) = template.and_then(|t| self.site.get(t)) else {
-            return false;
-        };
-        !fields.is_empty() && (uses.whole || uses.fields.iter().any(|f| fields.contains(f)))
-    }
-
-    fn calls_lookups(&self, template: Option<&str>) -> bool {
-        template.and_then(|t| self.site.get(t)).is_some_and(|u| u.lookups)
-    }
-
-    /// Whether `template` may read any of `fields` of a page it lists.
-    fn reads_page(&self, template: Option<&str>, fields: &HashSet<String>) -> bool {
-        let Some(uses) = template.and_then(|t| self.site.get(t)) else {
-            return false;
-        };
-        !fields.is_empty() && uses.attributes.as_ref().is_none_or(|a| fields.iter().any(|f| a.contains(f)))
-    }
-}
-
-impl SiteUse {
-    fn add(&mut self, text: &str) {
-        // `get_url` gives URLs, which an edit in place never changes.
-        self.lookups |= text.contains("get_page") || text.contains("get_section");
-        let bytes = text.as_bytes();
-        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        if text.contains("json_encode") {
-            self.attributes = None;
-        }
-        if let Some(attributes) = &mut self.attributes {
-            for (at, _) in text.match_indices('.') {
-                let name: String = bytes[at + 1..].iter().take_while(|&&b| ident(b)).map(|&b| char::from(b)).collect();
-                if !name.is_empty() {
-                    attributes.insert(name);
-                }
-            }
-        }
-        for (at, _) in text.match_indices("site") {
-            if at > 0 && (ident(bytes[at - 1]) || bytes[at - 1] == b'.') {
-                continue;
-            }
-            let rest = &bytes[at + 4..];
-            match rest.first() {
-                Some(b'.') => {
-                    let field: String = rest[1..].iter().take_while(|&&b| ident(b)).map(|&b| char::from(b)).collect();
-                    self.fields.insert(field);
-                }
-                // `site` passed on whole: to a filter, a macro, a `set`, a subscript.
-                _ => {
-                    let next = rest.iter().find(|b| !b.is_ascii_whitespace());
-                    if next.is_some_and(|b| b"|)}],[%".contains(b)) {
-                        self.whole = true;
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Templates named in `{% extends %}`, `{% include %}` and `{% import %}`.
-fn referenced(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for keyword in ["extends", "include", "import"] {
-        for (at, _) in text.match_indices(keyword) {
-            let rest = text[at + keyword.len()..].trim_start();
-            let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
-                continue;
-            };
-            if let Some(end) = rest[1..].find(quote) {
-                out.push(rest[1..1 + end].to_string());
-            }
-        }
-    }
-    out
-}
-
-/// What to render again.
-#[derive(Default, Debug)]
-pub struct Targets {
-    /// Pages and sections rendered from their Markdown again.
-    fresh_pages: BTreeSet<usize>,
-    fresh_sections: BTreeSet<usize>,
-    /// Pages and sections rendered again from their kept bodies.
-    pages: BTreeSet<usize>,
-    sections: BTreeSet<usize>,
-    tags: HashSet<String>,
-    tag_index: bool,
-    all_tags: bool,
-    views: bool,
-    generated: Generated,
-}
-
-impl Targets {
-    fn is_empty(&self) -> bool {
-        self.pages.is_empty()
-            && self.sections.is_empty()
-            && self.fresh_pages.is_empty()
-            && self.fresh_sections.is_empty()
-    }
-
-    /// Takes out the pages and sections whose output file `first` picks.
-    fn split_off(&mut self, parts: &Parts, first: &dyn Fn(&str) -> bool) -> Targets {
-        let content = &parts.content;
-        let mut head = Targets::default();
-        self.pages.retain(|&i| !(first(&output_key(&content.pages[i].doc.url)) && head.pages.insert(i)));
-        self.sections.retain(|&i| !(first(&output_key(&content.sections[i].doc.url)) && head.sections.insert(i)));
-        head
-    }
-
-    /// Adds everything whose templates read `fields` of `site`, or call
-    /// the lookup functions and read `page_fields` (what changed of a page),
-    /// or are built on `template`.
-    fn widen(
-        &mut self,
-        parts: &Parts,
-        deps: &Deps,
-        fields: &HashSet<String>,
-        page_fields: &HashSet<String>,
-        template: Option<&str>,
-    ) {
-        if fields.is_empty() && page_fields.is_empty() && template.is_none() {
-            return;
-        }
-        let hit = |t: Option<&str>| {
-            deps.uses.reads(t, fields)
-                || (deps.uses.calls_lookups(t) && deps.uses.reads_page(t, page_fields))
-                || template.is_some_and(|n| deps.uses.involves(t, n))
-        };
-        self.pages.extend((0..parts.content.pages.len()).filter(|&i| hit(deps.page_templates[i].as_deref())));
-        self.sections.extend((0..parts.content.sections.len()).filter(|&i| hit(deps.section_templates[i].as_deref())));
-        if hit(Some("tag.html")) || hit(Some("tags.html")) {
-            self.all_tags = true;
-        }
-        self.views |= hit(Some("tool-view.html"));
-        self.generated.not_found |= hit(Some("404.html"));
-        self.generated.search_page |= hit(Some("search.html"));
     }
 }
 
@@ -328,49 +139,102 @@ fn related_terms(data: &KindData) -> Vec<&str> {
     }
 }
 
+/// What an edit changed of page `page`, compared with its `old` self.
+struct PageChange<'a> {
+    page: usize,
+    old: &'a content::Page,
+    kind: Kind,
+    section: usize,
+    terms_before: BTreeSet<usize>,
+    terms_now: BTreeSet<usize>,
+    tags_changed: bool,
+    /// Its place in its section may have moved.
+    order_changed: bool,
+    /// The front matter, not just the body.
+    front_changed: bool,
+}
+
+impl<'a> PageChange<'a> {
+    fn new(content: &content::Content, page: usize, old: &'a content::Page) -> Self {
+        let new = &content.pages[page];
+        PageChange {
+            page,
+            old,
+            kind: new.kind,
+            section: new.section,
+            terms_before: old.doc.scan.terms.iter().copied().collect(),
+            terms_now: new.doc.scan.terms.iter().copied().collect(),
+            tags_changed: old.doc.meta.tags != new.doc.meta.tags,
+            order_changed: old.doc.meta.title != new.doc.meta.title
+                || old.doc.meta.date != new.doc.meta.date
+                || old.doc.meta.weight != new.doc.meta.weight
+                || start(old) != start(new),
+            front_changed: front_matter(old) != front_matter(new),
+        }
+    }
+
+    fn terms_changed(&self) -> bool {
+        self.terms_before != self.terms_now
+    }
+}
+
 /// Brings the glossary, related lists, order and values up to date after
 /// page `i` changed from `old`, and says what to render again.
 fn follow_page_edit(parts: &mut Parts, deps: &Deps, i: usize, old: &content::Page) -> Targets {
+    let change = PageChange::new(&parts.content, i, old);
     let mut targets = Targets::default();
     targets.fresh_pages.insert(i);
+    update_content(parts, &change, &mut targets);
+    let page_fields = update_values(parts, &change);
+    shown_elsewhere(parts, deps, &change, &page_fields, &mut targets);
+    if short(&old.data) != short(&parts.content.pages[i].data) {
+        new_definition(parts, i, &mut targets);
+    }
+    let mut fields = HashSet::new();
+    if matches!(change.kind, Kind::Term | Kind::Event | Kind::Tool) || change.tags_changed {
+        let links = Links { config: &parts.config, content: &parts.content, today: parts.today };
+        let site = site_value(&links, &parts.prepared.page_values);
+        fields = changed_fields(&parts.prepared.site, &site);
+        parts.prepared.site = site;
+    }
+    targets.widen(parts, deps, &fields, &page_fields, None);
+    targets
+}
+
+/// The glossary's "used in" lists, related explainers and the section's order.
+fn update_content(parts: &mut Parts, change: &PageChange, targets: &mut Targets) {
     let content = &mut parts.content;
-    let new = &content.pages[i];
-    let terms_before: BTreeSet<usize> = old.doc.scan.terms.iter().copied().collect();
-    let terms_now: BTreeSet<usize> = new.doc.scan.terms.iter().copied().collect();
-    let tags_changed = old.doc.meta.tags != new.doc.meta.tags;
-    let order_changed = old.doc.meta.title != new.doc.meta.title
-        || old.doc.meta.date != new.doc.meta.date
-        || old.doc.meta.weight != new.doc.meta.weight
-        || start(old) != start(new);
-    let short_changed = short(&old.data) != short(&new.data);
-    let kind = new.kind;
-    let section = new.section;
+    let title_changed = change.old.doc.meta.title != content.pages[change.page].doc.meta.title;
     // "Used in" lists are in order of title.
     let mut glossary = std::mem::take(&mut content.glossary);
-    if terms_before != terms_now {
+    if change.terms_changed() {
         glossary.record_uses(content, parts.config.glossary.link, &mut Vec::new());
-    } else if old.doc.meta.title != new.doc.meta.title {
-        glossary.reorder_uses(content, Target::Page(i), terms_now.iter().copied());
+    } else if title_changed {
+        glossary.reorder_uses(content, Target::Page(change.page), change.terms_now.iter().copied());
     }
     content.glossary = glossary;
-    if terms_before != terms_now || tags_changed {
+    if change.terms_changed() || change.tags_changed {
         let related = content::related_explainers(content);
         let changed = related.iter().zip(&content.related).enumerate().filter(|(_, (a, b))| a != b).map(|(j, _)| j);
         targets.pages.extend(changed);
         content.related = related;
     }
-    if order_changed {
-        content::sort_section(content, section);
+    if change.order_changed {
+        content::sort_section(content, change.section);
     }
+}
+
+/// The page's value, its section's and the lookup functions' data; returns
+/// the fields of the page's value that changed.
+fn update_values(parts: &mut Parts, change: &PageChange) -> HashSet<String> {
+    let (i, section) = (change.page, change.section);
     let content = &parts.content;
     let links = Links { config: &parts.config, content, today: parts.today };
     let prepared = &mut parts.prepared;
     let value = pages::page_value(&links, i);
     let page_fields = changed_fields(&prepared.page_values[i], &value);
     prepared.page_values[i] = value;
-    let shown = |name: &str| page_fields.contains(name);
-    let listing = |template: Option<&str>| deps.uses.reads_page(template, &page_fields);
-    if !page_fields.is_empty() || order_changed {
+    if !page_fields.is_empty() || change.order_changed {
         prepared.section_values[section] = pages::section_value(&links, section, &prepared.page_values);
         let section_value = prepared.section_values[section].clone();
         parts.templates.update_lookup(|l| {
@@ -378,57 +242,66 @@ fn follow_page_edit(parts: &mut Parts, deps: &Deps, i: usize, old: &content::Pag
             l.sections.insert(content.sections[section].doc.source.to_string(), section_value);
         });
     }
-    if order_changed || listing(deps.section_templates[section].as_deref()) {
+    page_fields
+}
+
+/// The listings, lists and files that show the page, where what they show
+/// of it changed.
+fn shown_elsewhere(parts: &Parts, deps: &Deps, change: &PageChange, fields: &HashSet<String>, targets: &mut Targets) {
+    let content = &parts.content;
+    let (i, section, kind) = (change.page, change.section, change.kind);
+    let shown = |name: &str| fields.contains(name);
+    let listing = |template: Option<&str>| deps.uses.reads_page(template, fields);
+    if change.order_changed || listing(deps.section_templates[section].as_deref()) {
         targets.sections.insert(section);
     }
     // Related lists show titles and summaries; "used in" lists, titles.
     if shown("title") || shown("summary") || shown("description") {
         targets.pages.extend((0..content.pages.len()).filter(|&j| content.related[j].contains(&i)));
     }
-    if shown("title") {
-        let glossary = &content.glossary;
-        targets.pages.extend(terms_before.union(&terms_now).filter_map(|&t| glossary.terms.get(t)).map(|t| t.page));
-    }
     let glossary = &content.glossary;
-    let used_changed = terms_before.symmetric_difference(&terms_now);
-    targets.pages.extend(used_changed.filter_map(|&t| glossary.terms.get(t)).map(|t| t.page));
-    let tags = old.doc.meta.tags.iter().chain(&content.pages[i].doc.meta.tags);
-    if tags_changed || listing(Some("tag.html")) {
+    let term_page = |t: &usize| glossary.terms.get(*t).map(|t| t.page);
+    if shown("title") {
+        targets.pages.extend(change.terms_before.union(&change.terms_now).filter_map(term_page));
+    }
+    targets.pages.extend(change.terms_before.symmetric_difference(&change.terms_now).filter_map(term_page));
+    if change.tags_changed || listing(Some("tag.html")) {
+        let tags = change.old.doc.meta.tags.iter().chain(&content.pages[i].doc.meta.tags);
         targets.tags.extend(tags.map(|t| slugify(t)));
     }
-    targets.tag_index |= tags_changed;
+    targets.tag_index |= change.tags_changed;
     targets.views |= kind == Kind::Tool && listing(Some("tool-view.html"));
-    let front_changed =
-        old.doc.text[..old.doc.body_offset] != content.pages[i].doc.text[..content.pages[i].doc.body_offset];
-    targets.generated.feed = front_changed && matches!(kind, Kind::Explainer | Kind::Event);
+    targets.generated.feed = change.front_changed && matches!(kind, Kind::Explainer | Kind::Event);
     targets.generated.sitemap = shown("date") || shown("updated");
-    if kind == Kind::Event && front_changed {
+    if kind == Kind::Event && change.front_changed {
         targets.generated.calendars = Calendars::One(i);
     }
     if kind == Kind::Term && (shown("title") || shown("short")) {
         let slug = content.pages[i].doc.url.slug().to_string();
         let shows = |j: &usize| related_terms(&content.pages[*j].data).contains(&slug.as_str());
-        targets.pages.extend(content.glossary.terms.iter().map(|t| t.page).filter(shows));
+        targets.pages.extend(glossary.terms.iter().map(|t| t.page).filter(shows));
     }
-    if short_changed && let Some(&t) = content.glossary.of_page.get(&i) {
-        let page = &content.pages[i];
-        let short = short(&page.data).unwrap_or_default();
-        prepared.term_tips[t] = TermHtml::new(&links.path(&page.doc.url), short, &content.glossary.terms[t].slug);
-        for target in &content.glossary.used_in[t] {
-            match *target {
-                Target::Page(j) => targets.fresh_pages.insert(j),
-                Target::Section(s) => targets.fresh_sections.insert(s),
-            };
-        }
+}
+
+/// A term's short definition changed: its tooltip, and every page and
+/// section that carries it in its body.
+fn new_definition(parts: &mut Parts, i: usize, targets: &mut Targets) {
+    let content = &parts.content;
+    let Some(&t) = content.glossary.of_page.get(&i) else { return };
+    let links = Links { config: &parts.config, content, today: parts.today };
+    let page = &content.pages[i];
+    let short = short(&page.data).unwrap_or_default();
+    parts.prepared.term_tips[t] = TermHtml::new(&links.path(&page.doc.url), short, &content.glossary.terms[t].slug);
+    for target in &content.glossary.used_in[t] {
+        match *target {
+            Target::Page(j) => targets.fresh_pages.insert(j),
+            Target::Section(s) => targets.fresh_sections.insert(s),
+        };
     }
-    let mut fields = HashSet::new();
-    if matches!(kind, Kind::Term | Kind::Event | Kind::Tool) || tags_changed {
-        let site = site_value(&links, &prepared.page_values);
-        fields = changed_fields(&prepared.site, &site);
-        prepared.site = site;
-    }
-    targets.widen(parts, deps, &fields, &page_fields, None);
-    targets
+}
+
+fn front_matter(page: &content::Page) -> &str {
+    &page.doc.text[..page.doc.body_offset]
 }
 
 fn start(page: &content::Page) -> Option<jiff::Timestamp> {
@@ -532,90 +405,4 @@ pub fn finish(state: &mut State, sink: &dyn Sink) -> Vec<Diagnostic> {
         state.stale = true;
     }
     diags
-}
-
-/// The files, relative to the output, of the pages and sections in `targets`.
-pub fn outputs(parts: &Parts, targets: &Targets) -> Vec<String> {
-    let content = &parts.content;
-    let pages = targets.pages.iter().chain(&targets.fresh_pages).map(|&i| &content.pages[i].doc.url);
-    let sections = targets.sections.iter().chain(&targets.fresh_sections).map(|&i| &content.sections[i].doc.url);
-    pages.chain(sections).map(output_key).collect()
-}
-
-fn output_key(url: &crate::paths::UrlPath) -> String {
-    url.output_file().to_string_lossy().replace('\\', "/")
-}
-
-/// Renders `targets` into `sink`; returns problems and the bodies rendered afresh.
-fn render(
-    parts: &Parts,
-    templates: &Templates,
-    targets: &Targets,
-    sink: &dyn Sink,
-) -> (Vec<Diagnostic>, Vec<(Target, String)>) {
-    let content: &Content = &parts.content;
-    let r = Render {
-        links: Links { config: &parts.config, content, today: parts.today },
-        templates,
-        prepared: &parts.prepared,
-        highlighter: &parts.highlighter,
-        sink,
-    };
-    let bodies = &parts.bodies;
-    let pages: Vec<usize> = targets.fresh_pages.union(&targets.pages).copied().collect();
-    let sections: Vec<usize> = targets.fresh_sections.union(&targets.sections).copied().collect();
-    let done_pages: Vec<(usize, pages::Rendered)> = pages
-        .par_iter()
-        .map(|&i| {
-            let kept =
-                (!targets.fresh_pages.contains(&i)).then(|| bodies.pages.get(i).and_then(Option::as_deref)).flatten();
-            (i, r.page(i, kept, kept.is_none()))
-        })
-        .collect();
-    let done_sections: Vec<(usize, pages::Rendered)> = sections
-        .par_iter()
-        .map(|&i| {
-            let kept = (!targets.fresh_sections.contains(&i))
-                .then(|| bodies.sections.get(i).and_then(Option::as_deref))
-                .flatten();
-            (i, r.section(i, kept, kept.is_none()))
-        })
-        .collect();
-    let mut diags = Vec::new();
-    let mut fresh = Vec::new();
-    for (i, done) in done_pages {
-        diags.extend(done.diags);
-        fresh.push((Target::Page(i), done.body));
-    }
-    for (i, done) in done_sections {
-        diags.extend(done.diags);
-        fresh.push((Target::Section(i), done.body));
-    }
-    if targets.all_tags {
-        r.tags(None, &mut diags);
-    } else if !targets.tags.is_empty() || targets.tag_index {
-        r.tags(Some((&targets.tags, targets.tag_index)), &mut diags);
-    }
-    if targets.views {
-        r.catalog_views(&mut diags);
-    }
-    if targets.generated != Generated::default() {
-        let p = &parts.prepared;
-        let values = (&p.config_value, &p.site);
-        super::extras::write_generated(&r.links, templates, values, &targets.generated, sink, &mut diags);
-    }
-    (diags, fresh.into_iter().filter_map(|(t, b)| b.map(|b| (t, b))).collect())
-}
-
-/// Keeps bodies rendered afresh for the next rebuild.
-fn keep_bodies(parts: &mut Parts, fresh: Vec<(Target, String)>) {
-    for (target, body) in fresh {
-        let slot = match target {
-            Target::Page(i) => parts.bodies.pages.get_mut(i),
-            Target::Section(i) => parts.bodies.sections.get_mut(i),
-        };
-        if let Some(slot) = slot {
-            *slot = Some(body);
-        }
-    }
 }

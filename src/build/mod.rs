@@ -11,6 +11,8 @@ mod incremental;
 mod pages;
 mod search;
 mod session;
+mod targets;
+mod uses;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

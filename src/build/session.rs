@@ -52,7 +52,7 @@ pub(super) struct State {
     /// A rebuild failed after changing the state: the next one is whole.
     pub stale: bool,
     /// What an edit left to render after the pages open in a browser.
-    pub deferred: Option<incremental::Targets>,
+    pub deferred: Option<super::targets::Targets>,
     /// The search index is behind the content: it is written again after
     /// the edited pages are served.
     pub search_stale: bool,
@@ -107,7 +107,7 @@ impl Session {
     /// Files a rebuild left for [`Session::finish`], relative to the output.
     pub fn deferred(&self) -> Vec<String> {
         match &self.state {
-            Some(State { deferred: Some(targets), parts, .. }) => incremental::outputs(parts, targets),
+            Some(State { deferred: Some(targets), parts, .. }) => super::targets::outputs(parts, targets),
             _ => Vec::new(),
         }
     }
