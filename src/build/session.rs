@@ -74,6 +74,14 @@ impl Session {
         Session { root: root.to_path_buf(), options, state: None, failing: BTreeSet::new(), pending: HashMap::new() }
     }
 
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
     /// Builds the whole site.
     pub fn full(&mut self) -> Rebuild {
         let sink = MemorySink::default();

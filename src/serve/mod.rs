@@ -82,7 +82,6 @@ pub fn run(options: &ServeOptions) -> i32 {
     if options.open {
         open_browser(&url);
     }
-    let timings = std::env::var_os("PAMPHLET_TIMINGS").is_some();
     loop {
         let burst = watch::next_burst(&root, &rx);
         if burst.stop {
@@ -93,53 +92,54 @@ pub fn run(options: &ServeOptions) -> i32 {
             eprintln!("warning: watching: {trouble}");
         }
         watch_new_folders(&mut watcher, &root, &burst.paths);
-        if burst.paths.is_empty() && burst.trouble.is_empty() {
-            continue;
-        }
-        let clock = std::time::Instant::now();
-        let shared = &running.shared;
-        let open = shared.recent();
-        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match burst.trouble.is_empty() {
-            true => session.apply_first(&burst.paths, &|file| open.contains(file)),
-            false => session.full(),
-        }));
-        if timings {
-            eprintln!(
-                "  burst of {} paths; rebuilt after {:.1} ms",
-                burst.paths.len(),
-                clock.elapsed().as_secs_f64() * 1e3
-            );
-        }
-        match attempt {
-            Ok(rebuild) => {
-                // Pages open in a browser were rendered first: they reload
-                // now, and a request for a page still to come waits for it.
-                shared.set_pending(session.deferred());
-                publish(shared, rebuild, "rebuilt");
-                if timings {
-                    eprintln!("  published after {:.1} ms", clock.elapsed().as_secs_f64() * 1e3);
-                }
-                let rest = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.finish()));
-                match rest {
-                    Ok(Some(rest)) if rest.report.has_errors() => publish(shared, rest, "rebuilt"),
-                    Ok(Some(rest)) => store(shared, rest),
-                    Ok(None) => {}
-                    Err(_) => {
-                        eprintln!("error: pamphlet failed while rebuilding; building the whole site again");
-                        session = Session::new(&root, build_options.clone());
-                        publish(shared, session.full(), "rebuilt");
-                    }
-                }
-                shared.set_pending(Vec::new());
-            }
-            // A fault in pamphlet itself: start again from a whole build.
-            Err(_) => {
-                eprintln!("error: pamphlet failed while rebuilding; building the whole site again");
-                session = Session::new(&root, build_options.clone());
-                publish(&running.shared, session.full(), "rebuilt");
-            }
+        if !burst.paths.is_empty() || !burst.trouble.is_empty() {
+            rebuild(&mut session, &running.shared, &burst);
         }
     }
+}
+
+/// Rebuilds after a burst of changes and serves the result: the pages open
+/// in a browser first (they reload at once, and a request for a page still
+/// to come waits for it), then the rest. A fault in pamphlet itself starts
+/// again from a whole build.
+fn rebuild(session: &mut Session, shared: &Shared, burst: &watch::Burst) {
+    let clock = std::time::Instant::now();
+    let timings = std::env::var_os("PAMPHLET_TIMINGS").is_some();
+    let open = shared.recent();
+    let attempt = guarded(|| match burst.trouble.is_empty() {
+        true => session.apply_first(&burst.paths, &|file| open.contains(file)),
+        false => session.full(),
+    });
+    let Some(first) = attempt else {
+        return start_again(session, shared);
+    };
+    shared.set_pending(session.deferred());
+    publish(shared, first, "rebuilt");
+    if timings {
+        eprintln!(
+            "  {} changed paths; reload sent after {:.1} ms",
+            burst.paths.len(),
+            clock.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    match guarded(|| session.finish()) {
+        Some(Some(rest)) if rest.report.has_errors() => publish(shared, rest, "rebuilt"),
+        Some(Some(rest)) => store(shared, rest),
+        Some(None) => {}
+        None => start_again(session, shared),
+    }
+    shared.set_pending(Vec::new());
+}
+
+/// Runs `work`, turning a panic into `None` (the panic hook has printed it).
+fn guarded<T>(work: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).ok()
+}
+
+fn start_again(session: &mut Session, shared: &Shared) {
+    eprintln!("error: pamphlet failed while rebuilding; building the whole site again");
+    *session = Session::new(session.root(), session.options().clone());
+    publish(shared, session.full(), "rebuilt");
 }
 
 /// A watched folder (`templates/`, say) that did not exist when serve
