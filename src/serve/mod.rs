@@ -60,7 +60,7 @@ pub fn run(options: &ServeOptions) -> i32 {
     }
     let build_options =
         BuildOptions { drafts: options.drafts, today: None, base_url: Some(url.trim_end_matches('/').to_string()) };
-    let mut session = Session::new(&root, build_options.clone());
+    let mut session = Session::new(&root, build_options);
     let first = session.full();
     publish(&running.shared, first, "built");
 
