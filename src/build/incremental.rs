@@ -147,6 +147,9 @@ struct PageChange<'a> {
     section: usize,
     terms_before: BTreeSet<usize>,
     terms_now: BTreeSet<usize>,
+    /// The pages it links to, before and now.
+    links_before: BTreeSet<usize>,
+    links_now: BTreeSet<usize>,
     tags_changed: bool,
     /// Its place in its section may have moved.
     order_changed: bool,
@@ -164,6 +167,8 @@ impl<'a> PageChange<'a> {
             section: new.section,
             terms_before: old.doc.scan.terms.iter().copied().collect(),
             terms_now: new.doc.scan.terms.iter().copied().collect(),
+            links_before: linked(content, old),
+            links_now: linked(content, new),
             tags_changed: old.doc.meta.tags != new.doc.meta.tags,
             order_changed: old.doc.meta.title != new.doc.meta.title
                 || old.doc.meta.date != new.doc.meta.date
@@ -221,6 +226,12 @@ fn update_content(parts: &mut Parts, change: &PageChange, targets: &mut Targets)
     }
     if change.order_changed {
         content::sort_section(content, change.section);
+    }
+    // Backlinks show titles, in order of title.
+    if change.links_before != change.links_now || title_changed {
+        content.find_backlinks();
+        let linked = change.links_before.union(&change.links_now);
+        targets.pages.extend(linked.filter(|&&p| p != change.page));
     }
 }
 
@@ -300,6 +311,15 @@ fn new_definition(parts: &mut Parts, i: usize, targets: &mut Targets) {
     }
 }
 
+/// The pages `page` links to.
+fn linked(content: &content::Content, page: &content::Page) -> BTreeSet<usize> {
+    let target = |l: &crate::markdown::LinkRef| match content.by_source.get(l.page.trim_start_matches('/')) {
+        Some(&Target::Page(p)) => Some(p),
+        _ => None,
+    };
+    page.doc.scan.links.iter().filter_map(target).collect()
+}
+
 fn front_matter(page: &content::Page) -> &str {
     &page.doc.text[..page.doc.body_offset]
 }
@@ -342,7 +362,7 @@ pub fn template_edit(
     let templates = crate::templates::load(&parts.config)?;
     let loaded = clock.elapsed();
     let own = pages::own_fields(&templates);
-    if own.terms_used != parts.prepared.own_fields.terms_used || own.used_in != parts.prepared.own_fields.used_in {
+    if own != parts.prepared.own_fields {
         return Ok(Edit::Whole);
     }
     templates.set_lookup(parts.templates.take_lookup());

@@ -94,7 +94,11 @@ pub fn section_value(links: &Links, i: usize, page_values: &[Value]) -> Value {
 }
 
 pub fn own_fields(templates: &Templates) -> OwnFields {
-    OwnFields { terms_used: templates.mention("terms_used"), used_in: templates.mention("used_in") }
+    OwnFields {
+        terms_used: templates.mention("terms_used"),
+        used_in: templates.mention("used_in"),
+        backlinks: templates.mention("backlinks"),
+    }
 }
 
 /// The bodies of pages and sections as HTML, kept by a `serve` session so

@@ -65,6 +65,7 @@ pub fn load(config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>)
     content.glossary = Glossary::build(&content, &mut diags);
     scan_bodies(config, &mut content, &mut diags);
     content.related = super::related::related_explainers(&content);
+    content.find_backlinks();
     sort_sections(&mut content);
     (content, diags)
 }

@@ -128,6 +128,9 @@ pub struct Content {
     pub glossary: Glossary,
     /// For each page, the explainers most related to it (see `content::related`).
     pub related: Vec<Vec<usize>>,
+    /// For each page, the pages and sections whose `@/` links lead to it,
+    /// in order of title.
+    pub backlinks: Vec<Vec<Target>>,
 }
 
 impl Content {
@@ -143,6 +146,28 @@ impl Content {
             Target::Page(i) => &mut self.pages[i].doc,
             Target::Section(i) => &mut self.sections[i].doc,
         }
+    }
+
+    /// Works out [`Content::backlinks`] from every page's and section's links.
+    pub fn find_backlinks(&mut self) {
+        let mut backlinks: Vec<Vec<Target>> = vec![Vec::new(); self.pages.len()];
+        for (from, doc) in self.docs().filter(|(_, d)| !d.shadowed) {
+            for link in &doc.scan.links {
+                if let Some(&Target::Page(to)) = self.by_source.get(link.page.trim_start_matches('/'))
+                    && from != Target::Page(to)
+                    && !backlinks[to].contains(&from)
+                {
+                    backlinks[to].push(from);
+                }
+            }
+        }
+        for list in &mut backlinks {
+            list.sort_by_cached_key(|&t| {
+                let doc = self.doc(t);
+                (doc.meta.title.to_lowercase(), doc.url.as_str().to_string())
+            });
+        }
+        self.backlinks = backlinks;
     }
 
     /// Every page and section, in a stable order.

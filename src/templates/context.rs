@@ -246,13 +246,16 @@ pub struct PageOwn<'a> {
     pub used_in: Vec<UsedIn<'a>>,
     /// Explainers: the most related explainers; terms: their `related` terms.
     pub related: Vec<Related>,
+    /// The pages and sections that link to this page, by title.
+    pub backlinks: Vec<UsedIn<'a>>,
 }
 
 /// Which of [`PageOwn`]'s fields the templates use; the others stay empty.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OwnFields {
     pub terms_used: bool,
     pub used_in: bool,
+    pub backlinks: bool,
 }
 
 pub fn page_own<'a>(links: &Links<'a>, index: usize, fields: OwnFields) -> PageOwn<'a> {
@@ -264,6 +267,10 @@ pub fn page_own<'a>(links: &Links<'a>, index: usize, fields: OwnFields) -> PageO
         },
         used_in: match fields.used_in {
             true => used_in(links, index),
+            false => Vec::new(),
+        },
+        backlinks: match fields.backlinks {
+            true => links.content.backlinks[index].iter().map(|&t| used_by(links, t)).collect(),
             false => Vec::new(),
         },
         related: match &links.content.pages[index].data {
@@ -384,17 +391,18 @@ fn used_in<'a>(links: &Links<'a>, page: usize) -> Vec<UsedIn<'a>> {
     let Some(&term) = content.glossary.of_page.get(&page) else {
         return Vec::new();
     };
-    content.glossary.used_in[term]
-        .iter()
-        .map(|&target| {
-            let doc = content.doc(target);
-            let kind = match target {
-                crate::content::Target::Page(i) => content.pages[i].kind.name(),
-                crate::content::Target::Section(_) => "section",
-            };
-            UsedIn { title: &doc.meta.title, kind, path: links.path(&doc.url), permalink: links.permalink(&doc.url) }
-        })
-        .collect()
+    content.glossary.used_in[term].iter().map(|&target| used_by(links, target)).collect()
+}
+
+/// A page or section, as a list of the places that use or link something shows it.
+fn used_by<'a>(links: &Links<'a>, target: crate::content::Target) -> UsedIn<'a> {
+    let content = links.content;
+    let doc = content.doc(target);
+    let kind = match target {
+        crate::content::Target::Page(i) => content.pages[i].kind.name(),
+        crate::content::Target::Section(_) => "section",
+    };
+    UsedIn { title: &doc.meta.title, kind, path: links.path(&doc.url), permalink: links.permalink(&doc.url) }
 }
 
 /// `section`: a section and the pages it lists (their bodies are not included).

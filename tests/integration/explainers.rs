@@ -1,4 +1,4 @@
-//! The explainer page: related explainers and "cite this page".
+//! The explainer page: related explainers, backlinks and "cite this page".
 
 use crate::driver::Site;
 
@@ -32,6 +32,29 @@ fn related_explainers_are_those_sharing_most_tags_then_by_title_at_most_four() {
          Delta|/hub/explainers/delta/|https://example.org/hub/explainers/delta/|About Delta.\n"
     );
     assert_eq!(site.read("public/explainers/untagged/index.html"), "");
+}
+
+#[test]
+fn backlinks_are_the_pages_linking_here_once_each_by_title() {
+    let site = Site::fixture("full");
+    let page = |slug: &str, title: &str, body: &str| {
+        site.write(&format!("content/explainers/{slug}.md"), format!("+++\ntitle = \"{title}\"\n+++\n{body}\n"));
+    };
+    page("target", "Target", "Links to [itself](@/explainers/target.md).");
+    page("zulu", "Zulu", "See [the target](@/explainers/target.md) and [again](@/explainers/target.md#x).");
+    page("alpha", "alpha", "See [the target](@/explainers/target.md).");
+    page("lonely", "Lonely", "No links.");
+    site.write("content/explainers/target.md", "+++\ntitle = \"Target\"\n+++\n## X {#x}\n\nText.\n");
+    site.write(
+        "templates/explainer.html",
+        "{% for b in page.backlinks %}{{ b.title }}|{{ b.kind }}|{{ b.path }}\n{% endfor %}",
+    );
+    site.build().expect(0);
+    assert_eq!(
+        site.read("public/explainers/target/index.html"),
+        "alpha|explainer|/hub/explainers/alpha/\nZulu|explainer|/hub/explainers/zulu/\n"
+    );
+    assert_eq!(site.read("public/explainers/lonely/index.html"), "");
 }
 
 #[test]

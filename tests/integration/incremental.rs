@@ -86,6 +86,14 @@ fn each_kind_of_edit_rebuilds_in_part_and_matches_a_whole_build() {
     assert!(r.files.contains_key(&PathBuf::from("tags/attacks/index.html")));
     assert_same(&served, &site, "a tag edit");
 
+    // A new link: the page it leads to lists the linking page.
+    let linking = "content/explainers/evaluations.md";
+    site.edit(linking, "\n\n", "\n\nSee also [provenance](@/explainers/provenance-and-watermarking.md).\n\n");
+    let r = apply(&mut session, &mut served, &site, &[linking]);
+    assert_part(&r, "a new link", total / 3);
+    assert!(r.files.contains_key(&PathBuf::from("explainers/provenance-and-watermarking/index.html")), "backlinks");
+    assert_same(&served, &site, "a new link");
+
     let term = "content/glossary/red-teaming.md";
     site.edit(term, "short = \"", "short = \"(Plainly put) ");
     let r = apply(&mut session, &mut served, &site, &[term]);
