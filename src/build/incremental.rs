@@ -313,11 +313,74 @@ fn new_definition(parts: &mut Parts, i: usize, targets: &mut Targets) {
 
 /// The pages `page` links to.
 fn linked(content: &content::Content, page: &content::Page) -> BTreeSet<usize> {
+    links_of(content, &page.doc.scan)
+}
+
+/// The pages the links found by `scan` lead to.
+fn links_of(content: &content::Content, scan: &crate::markdown::Scan) -> BTreeSet<usize> {
     let target = |l: &crate::markdown::LinkRef| match content.by_source.get(l.page.trim_start_matches('/')) {
         Some(&Target::Page(p)) => Some(p),
         _ => None,
     };
-    page.doc.scan.links.iter().filter_map(target).collect()
+    scan.links.iter().filter_map(target).collect()
+}
+
+/// Applies an edit to the body of section `s` (its `_index.md`, at `rel`
+/// under `content/`): the section re-renders from its Markdown, with the
+/// term pages whose "used in" lists and the pages whose backlinks change.
+/// An edit to its front matter is for a whole build.
+pub fn section_edit(state: &mut State, s: usize, rel: &Path, sink: &dyn Sink) -> Result<Edit, Vec<Diagnostic>> {
+    let parts = &mut state.parts;
+    let Some((text, scan)) = content::reload_section_body(&parts.config, &parts.content, rel, s)? else {
+        return Ok(Edit::Whole);
+    };
+    let doc = &mut parts.content.sections[s].doc;
+    let old_text = std::mem::replace(&mut doc.text, text);
+    let old_scan = std::mem::replace(&mut doc.scan, scan);
+    let anchors = |scan: &crate::markdown::Scan| scan.headings.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+    let anchors_changed = anchors(&old_scan) != anchors(&parts.content.sections[s].doc.scan);
+    let broken = content::check_links_of(&parts.content, Target::Section(s), anchors_changed);
+    if !broken.is_empty() {
+        let doc = &mut parts.content.sections[s].doc;
+        doc.text = old_text;
+        doc.scan = old_scan;
+        return Err(broken);
+    }
+    let mut targets = Targets::default();
+    targets.fresh_sections.insert(s);
+    let content = &mut parts.content;
+    let new_scan = &content.sections[s].doc.scan;
+    let terms_before: BTreeSet<usize> = old_scan.terms.iter().copied().collect();
+    let terms_now: BTreeSet<usize> = new_scan.terms.iter().copied().collect();
+    let (links_before, links_now) = (links_of(content, &old_scan), links_of(content, new_scan));
+    if terms_before != terms_now {
+        let mut glossary = std::mem::take(&mut content.glossary);
+        glossary.record_uses(content, parts.config.glossary.link, &mut Vec::new());
+        content.glossary = glossary;
+        let glossary = &content.glossary;
+        targets.pages.extend(
+            terms_before.symmetric_difference(&terms_now).filter_map(|&t| glossary.terms.get(t)).map(|t| t.page),
+        );
+    }
+    if links_before != links_now {
+        content.find_backlinks();
+        targets.pages.extend(links_before.symmetric_difference(&links_now));
+    }
+    let links = Links { config: &parts.config, content: &parts.content, today: parts.today };
+    let prepared = &mut parts.prepared;
+    prepared.section_values[s] = pages::section_value(&links, s, &prepared.page_values);
+    let value = prepared.section_values[s].clone();
+    let source = parts.content.sections[s].doc.source.to_string();
+    parts.templates.update_lookup(|l| {
+        l.sections.insert(source, value);
+    });
+    let (diags, fresh) = render(parts, &parts.templates, &targets, sink);
+    keep_bodies(parts, fresh);
+    if diags.iter().any(Diagnostic::is_error) {
+        state.stale = true;
+        return Err(diags);
+    }
+    Ok(Edit::Done)
 }
 
 fn front_matter(page: &content::Page) -> &str {

@@ -63,6 +63,8 @@ pub(super) struct State {
 enum Change {
     Whole,
     Page(usize, PathBuf),
+    /// A section's `_index.md`: its number and path under `content/`.
+    Section(usize, PathBuf),
     Template(String),
     /// A file copied as it is: from, to (relative to the output).
     Copy(PathBuf, PathBuf),
@@ -164,6 +166,7 @@ impl Session {
             }
             let outcome = match change {
                 Change::Page(i, rel) => incremental::page_edit(state, &self.options, i, &rel, &sink),
+                Change::Section(s, rel) => incremental::section_edit(state, s, &rel, &sink),
                 Change::Template(name) => incremental::template_edit(state, &name, first, &sink),
                 Change::Copy(from, to) => sink
                     .copy(&from, &to)
@@ -213,8 +216,9 @@ impl Session {
             if under.extension().is_some_and(|e| e == "md") {
                 return match (exists, content.by_source.get(&source)) {
                     (true, Some(Target::Page(i))) => Change::Page(*i, under.to_path_buf()),
+                    (true, Some(Target::Section(s))) => Change::Section(*s, under.to_path_buf()),
                     (false, None) => Change::Nothing,
-                    // A section, a new page, or a page that is gone.
+                    // A new page or section, or one that is gone.
                     _ => Change::Whole,
                 };
             }

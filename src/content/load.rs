@@ -497,6 +497,37 @@ fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnosti
     content.glossary = glossary;
 }
 
+/// Reads section `s`'s `_index.md` (at `rel` under `content/`) again when
+/// only its body changed: the new text, with the first Markdown pass done.
+/// `None` when its front matter changed too (then the site is built whole).
+pub fn reload_section_body(
+    config: &Config,
+    content: &Content,
+    rel: &Path,
+    s: usize,
+) -> Result<Option<(String, crate::markdown::Scan)>, Vec<Diagnostic>> {
+    let file = Path::new("content").join(rel);
+    let bytes = std::fs::read(config.content_dir().join(rel)).map_err(|e| {
+        let problem = Problem::Io { what: file.display().to_string(), reason: e.to_string() };
+        vec![Diagnostic::error(problem, Location::file(&file))]
+    })?;
+    let text = decode(&file, bytes).map_err(|d| vec![d])?;
+    let old = &content.sections[s].doc;
+    if text.get(..old.body_offset) != Some(&old.text[..old.body_offset]) {
+        return Ok(None);
+    }
+    let scan_for = content.glossary.scan_for(None, config.glossary.link);
+    let scan = markdown::scan(&text[old.body_offset..], markdown::options(&config.markdown), scan_for.as_ref(), false);
+    let problems: Vec<Diagnostic> = scan
+        .problems
+        .iter()
+        .map(|(problem, offset, len)| {
+            Diagnostic::error(problem.clone(), Location::at(&file, &text, old.body_offset + offset, *len))
+        })
+        .collect();
+    if problems.is_empty() { Ok(Some((text, scan))) } else { Err(problems) }
+}
+
 /// Every `@/` link of every page and section: to a page that exists, and to
 /// an anchor that page has.
 pub fn check_links(content: &Content) -> Vec<Diagnostic> {

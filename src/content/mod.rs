@@ -22,7 +22,9 @@ use crate::paths::{SourcePath, UrlPath};
 pub use frontmatter::{FrontMatter, Split, split};
 pub use glossary::{Glossary, GlossaryTerm, names as term_names};
 pub use kinds::{Definition, Event, EventStatus, Explainer, Kind, KindData, Term, Tool, ToolStatus, When};
-pub use load::{LoadOptions, check_links, check_links_of, load, reload_page, sort_section, sort_sections};
+pub use load::{
+    LoadOptions, check_links, check_links_of, load, reload_page, reload_section_body, sort_section, sort_sections,
+};
 pub use related::related_explainers;
 
 /// What pages and sections share: a source file, its front matter, its URL.

@@ -94,6 +94,18 @@ fn each_kind_of_edit_rebuilds_in_part_and_matches_a_whole_build() {
     assert!(r.files.contains_key(&PathBuf::from("explainers/provenance-and-watermarking/index.html")), "backlinks");
     assert_same(&served, &site, "a new link");
 
+    // A section's introduction, and then its title.
+    let section = "content/explainers/_index.md";
+    site.write(section, site.read(section) + "\nA new line about [red teaming](@/explainers/red-teaming.md).\n");
+    let r = apply(&mut session, &mut served, &site, &[section]);
+    assert_part(&r, "a section's body", 5);
+    assert!(r.files.contains_key(&PathBuf::from("explainers/index.html")));
+    assert_same(&served, &site, "a section's body");
+    site.edit(section, "title = \"", "title = \"All the ");
+    let r = apply(&mut session, &mut served, &site, &[section]);
+    assert!(r.whole && !r.report.has_errors(), "{:?}", r.report.diagnostics);
+    assert_same(&served, &site, "a section's title");
+
     let term = "content/glossary/red-teaming.md";
     site.edit(term, "short = \"", "short = \"(Plainly put) ");
     let r = apply(&mut session, &mut served, &site, &[term]);
