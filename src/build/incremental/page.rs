@@ -1,28 +1,16 @@
-//! Rebuilding in part: what an edit to one page or one template changes,
-//! and rendering just that.
-//!
-//! A page edit re-renders the page from its Markdown, and, when what
-//! listings show of it changed (its serialized value: title, dates, tags,
-//! reading time…), the pages that show it: its section, its tags, the
-//! explainers that list it as related, the terms it uses ("used in"), the
-//! catalog views, the feed, sitemap and calendars. A term whose short
-//! definition changed re-renders every page that uses it, since the
-//! tooltip is in their bodies. Templates are read for what they use of
-//! `site` and of the lookup functions, so a change to, say, the events in
-//! `site` re-renders only the pages whose templates read `site.upcoming_events`.
+//! A page's edit: what it changed, and what shows the page.
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
-use tera::Value;
-
-use super::extras::Calendars;
-use super::pages;
-use super::session::{State, known_sources};
-use super::targets::{Targets, keep_bodies, render};
-use super::uses::TemplateUses;
-use super::{BuildOptions, Parts};
+use super::{Deps, Edit, changed_fields, timings};
+use crate::build::BuildOptions;
+use crate::build::Parts;
+use crate::build::extras::Calendars;
+use crate::build::pages;
+use crate::build::session::State;
+use crate::build::targets::{Targets, keep_bodies, render};
 use crate::content::{self, Kind, KindData, LoadOptions, Target};
 use crate::error::Diagnostic;
 use crate::markdown::TermHtml;
@@ -30,51 +18,6 @@ use crate::output::Sink;
 use crate::paths::slugify;
 use crate::templates::context::Links;
 use crate::templates::site_value;
-
-/// How an edit went, when it did not fail.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Edit {
-    Done,
-    /// The edit changes the site's shape (a URL, a kind, a term's names):
-    /// only a whole build is right.
-    Whole,
-}
-
-/// What the last build read, and what each template depends on.
-pub struct Deps {
-    files: HashSet<std::path::PathBuf>,
-    folders: HashSet<std::path::PathBuf>,
-    pub(super) uses: TemplateUses,
-    pub(super) page_templates: Vec<Option<String>>,
-    pub(super) section_templates: Vec<Option<String>>,
-}
-
-impl Deps {
-    pub fn new(parts: &Parts) -> Deps {
-        let (files, folders) = known_sources(parts);
-        let content = &parts.content;
-        let templates = &parts.templates;
-        Deps {
-            files,
-            folders,
-            uses: TemplateUses::new(templates),
-            page_templates: (0..content.pages.len())
-                .map(|i| pages::page_template(templates, content, i).ok())
-                .collect(),
-            section_templates: (0..content.sections.len())
-                .map(|i| pages::section_template(templates, content, i).ok())
-                .collect(),
-        }
-    }
-
-    pub fn knows_file(&self, rel: &Path) -> bool {
-        self.files.contains(rel)
-    }
-
-    pub fn knows_folder(&self, rel: &Path) -> bool {
-        self.folders.contains(rel)
-    }
-}
 
 /// Applies an edit to page `i` (at `rel` under `content/`). Errors leave
 /// the state as it was, except errors found while rendering, after which
@@ -317,70 +260,12 @@ fn linked(content: &content::Content, page: &content::Page) -> BTreeSet<usize> {
 }
 
 /// The pages the links found by `scan` lead to.
-fn links_of(content: &content::Content, scan: &crate::markdown::Scan) -> BTreeSet<usize> {
+pub(super) fn links_of(content: &content::Content, scan: &crate::markdown::Scan) -> BTreeSet<usize> {
     let target = |l: &crate::markdown::LinkRef| match content.by_source.get(l.page.trim_start_matches('/')) {
         Some(&Target::Page(p)) => Some(p),
         _ => None,
     };
     scan.links.iter().filter_map(target).collect()
-}
-
-/// Applies an edit to the body of section `s` (its `_index.md`, at `rel`
-/// under `content/`): the section re-renders from its Markdown, with the
-/// term pages whose "used in" lists and the pages whose backlinks change.
-/// An edit to its front matter is for a whole build.
-pub fn section_edit(state: &mut State, s: usize, rel: &Path, sink: &dyn Sink) -> Result<Edit, Vec<Diagnostic>> {
-    let parts = &mut state.parts;
-    let Some((text, scan)) = content::reload_section_body(&parts.config, &parts.content, rel, s)? else {
-        return Ok(Edit::Whole);
-    };
-    let doc = &mut parts.content.sections[s].doc;
-    let old_text = std::mem::replace(&mut doc.text, text);
-    let old_scan = std::mem::replace(&mut doc.scan, scan);
-    let anchors = |scan: &crate::markdown::Scan| scan.headings.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
-    let anchors_changed = anchors(&old_scan) != anchors(&parts.content.sections[s].doc.scan);
-    let broken = content::check_links_of(&parts.content, Target::Section(s), anchors_changed);
-    if !broken.is_empty() {
-        let doc = &mut parts.content.sections[s].doc;
-        doc.text = old_text;
-        doc.scan = old_scan;
-        return Err(broken);
-    }
-    let mut targets = Targets::default();
-    targets.fresh_sections.insert(s);
-    let content = &mut parts.content;
-    let new_scan = &content.sections[s].doc.scan;
-    let terms_before: BTreeSet<usize> = old_scan.terms.iter().copied().collect();
-    let terms_now: BTreeSet<usize> = new_scan.terms.iter().copied().collect();
-    let (links_before, links_now) = (links_of(content, &old_scan), links_of(content, new_scan));
-    if terms_before != terms_now {
-        let mut glossary = std::mem::take(&mut content.glossary);
-        glossary.record_uses(content, parts.config.glossary.link, &mut Vec::new());
-        content.glossary = glossary;
-        let glossary = &content.glossary;
-        targets.pages.extend(
-            terms_before.symmetric_difference(&terms_now).filter_map(|&t| glossary.terms.get(t)).map(|t| t.page),
-        );
-    }
-    if links_before != links_now {
-        content.find_backlinks();
-        targets.pages.extend(links_before.symmetric_difference(&links_now));
-    }
-    let links = Links { config: &parts.config, content: &parts.content, today: parts.today };
-    let prepared = &mut parts.prepared;
-    prepared.section_values[s] = pages::section_value(&links, s, &prepared.page_values);
-    let value = prepared.section_values[s].clone();
-    let source = parts.content.sections[s].doc.source.to_string();
-    parts.templates.update_lookup(|l| {
-        l.sections.insert(source, value);
-    });
-    let (diags, fresh) = render(parts, &parts.templates, &targets, sink);
-    keep_bodies(parts, fresh);
-    if diags.iter().any(Diagnostic::is_error) {
-        state.stale = true;
-        return Err(diags);
-    }
-    Ok(Edit::Done)
 }
 
 fn front_matter(page: &content::Page) -> &str {
@@ -399,93 +284,4 @@ fn short(data: &KindData) -> Option<&str> {
         KindData::Term(t) => Some(&t.short),
         _ => None,
     }
-}
-
-/// The top-level fields of `site` that differ between two builds of it.
-fn changed_fields(before: &Value, after: &Value) -> HashSet<String> {
-    let (Some(a), Some(b)) = (before.as_map(), after.as_map()) else {
-        return HashSet::from(["*".to_string()]);
-    };
-    let mut out: HashSet<String> = a.iter().filter(|(k, v)| b.get(k) != Some(v)).map(|(k, _)| k.to_string()).collect();
-    out.extend(b.keys().filter(|k| a.get(k).is_none()).map(|k| k.to_string()));
-    out
-}
-
-/// Applies an edit to the template `name`: templates are read again, and
-/// what is built on that template is rendered from kept bodies. Errors
-/// leave the last good templates in place.
-pub fn template_edit(
-    state: &mut State,
-    name: &str,
-    first: &dyn Fn(&str) -> bool,
-    sink: &dyn Sink,
-) -> Result<Edit, Vec<Diagnostic>> {
-    let parts = &mut state.parts;
-    let clock = Instant::now();
-    let templates = crate::templates::load(&parts.config)?;
-    let loaded = clock.elapsed();
-    let own = pages::own_fields(&templates);
-    if own != parts.prepared.own_fields {
-        return Ok(Edit::Whole);
-    }
-    templates.set_lookup(parts.templates.take_lookup());
-    let uses = TemplateUses::new(&templates);
-    let mut targets = state.deferred.take().unwrap_or_default();
-    let old_uses = std::mem::replace(&mut state.deps.uses, uses);
-    targets.widen(parts, &state.deps, &HashSet::new(), &HashSet::new(), Some(name));
-    // The pages open in a browser first; the rest once those are served.
-    let head = targets.split_off(parts, first);
-    let targets = match head.is_empty() {
-        true => targets,
-        false => {
-            state.deferred = Some(targets);
-            head
-        }
-    };
-    let followed = clock.elapsed();
-    let (diags, fresh) = render(parts, &templates, &targets, sink);
-    timings(
-        &[("templates read", loaded), ("followed", followed - loaded), ("rendered", clock.elapsed() - followed)],
-        &targets,
-    );
-    if diags.iter().any(Diagnostic::is_error) {
-        state.deps.uses = old_uses;
-        parts.templates.set_lookup(templates.take_lookup());
-        return Err(diags);
-    }
-    keep_bodies(parts, fresh);
-    parts.templates = templates;
-    Ok(Edit::Done)
-}
-
-/// With `PAMPHLET_TIMINGS` set, prints how long each step of an edit took
-/// and what it rendered.
-fn timings(steps: &[(&str, std::time::Duration)], targets: &Targets) {
-    if std::env::var_os("PAMPHLET_TIMINGS").is_some() {
-        let steps: Vec<String> =
-            steps.iter().map(|(what, d)| format!("{what} {:.1} ms", d.as_secs_f64() * 1e3)).collect();
-        eprintln!("  {}: {targets:?}", steps.join(", "));
-    }
-}
-
-/// Renders what an edit left for later (see [`template_edit`]). Problems
-/// found here come after the first part was served: the state is marked
-/// stale, so the next change rebuilds the whole site.
-pub fn finish(state: &mut State, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    if std::mem::take(&mut state.search_stale) {
-        let parts = &state.parts;
-        let links = Links { config: &parts.config, content: &parts.content, today: parts.today };
-        super::search::write_index(&links, sink, &mut diags);
-    }
-    let Some(targets) = state.deferred.take() else {
-        return diags;
-    };
-    let (rendered, fresh) = render(&state.parts, &state.parts.templates, &targets, sink);
-    diags.extend(rendered);
-    keep_bodies(&mut state.parts, fresh);
-    if diags.iter().any(Diagnostic::is_error) {
-        state.stale = true;
-    }
-    diags
 }
