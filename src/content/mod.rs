@@ -172,6 +172,24 @@ impl Content {
         self.backlinks = backlinks;
     }
 
+    /// Puts `from` in page `to`'s backlinks, at its place by title (when it
+    /// links there) or takes it out (when it no longer does): after one
+    /// page's links or title changed.
+    pub fn place_backlink(&mut self, from: Target, to: usize, links: bool) {
+        let key = |t: Target| {
+            let doc = self.doc(t);
+            (doc.meta.title.to_lowercase(), doc.url.as_str().to_string())
+        };
+        let Some(list) = self.backlinks.get(to) else { return };
+        let mut list: Vec<Target> = list.iter().copied().filter(|&t| t != from).collect();
+        if links && from != Target::Page(to) {
+            let mine = key(from);
+            let at = list.partition_point(|&t| key(t) < mine);
+            list.insert(at, from);
+        }
+        self.backlinks[to] = list;
+    }
+
     /// Every page and section, in a stable order.
     pub fn docs(&self) -> impl Iterator<Item = (Target, &Doc)> {
         let sections = self.sections.iter().enumerate().map(|(i, s)| (Target::Section(i), &s.doc));

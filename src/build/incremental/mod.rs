@@ -115,8 +115,10 @@ pub fn section_edit(state: &mut State, s: usize, rel: &Path, sink: &dyn Sink) ->
         );
     }
     if links_before != links_now {
-        content.find_backlinks();
-        targets.pages.extend(links_before.symmetric_difference(&links_now));
+        for &to in links_before.symmetric_difference(&links_now) {
+            content.place_backlink(Target::Section(s), to, links_now.contains(&to));
+            targets.pages.insert(to);
+        }
     }
     let links = Links { config: &parts.config, content: &parts.content, today: parts.today };
     let prepared = &mut parts.prepared;

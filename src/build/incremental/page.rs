@@ -172,9 +172,12 @@ fn update_content(parts: &mut Parts, change: &PageChange, targets: &mut Targets)
     }
     // Backlinks show titles, in order of title.
     if change.links_before != change.links_now || title_changed {
-        content.find_backlinks();
-        let linked = change.links_before.union(&change.links_now);
-        targets.pages.extend(linked.filter(|&&p| p != change.page));
+        for &to in change.links_before.union(&change.links_now) {
+            content.place_backlink(Target::Page(change.page), to, change.links_now.contains(&to));
+            if to != change.page {
+                targets.pages.insert(to);
+            }
+        }
     }
 }
 
