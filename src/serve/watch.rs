@@ -21,7 +21,7 @@ pub const WATCHED: [&str; 4] = ["content", "templates", "themes", "assets"];
 /// briefly after a save (a few events), longer once a burst touches many
 /// files (a `git checkout`, a script), which may pause while it writes.
 const QUIET: Duration = Duration::from_millis(12);
-const QUIET_MANY: Duration = Duration::from_millis(150);
+const QUIET_MANY: Duration = Duration::from_millis(300);
 /// How many paths make a burst "many".
 const MANY: usize = 8;
 /// A burst that never goes quiet (a long `git checkout`) is acted on after this.
