@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long a client has to send its request head, and may stall a read or write.
-pub const IDLE: Duration = Duration::from_secs(10);
+const IDLE: Duration = Duration::from_secs(10);
 /// Connections open at once; more are answered 503 and closed.
 const MAX_OPEN: usize = 512;
 /// A request head larger than this is refused (431).
