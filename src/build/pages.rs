@@ -23,7 +23,7 @@ struct Resolver<'a> {
 impl LinkResolver for Resolver<'_> {
     fn resolve(&self, page: &str) -> Option<String> {
         let content = self.links.content;
-        content.by_source.get(page.trim_start_matches('/')).map(|t| self.links.permalink(&content.doc(*t).url))
+        content.target_of(page).map(|t| self.links.permalink(&content.doc(t).url))
     }
 
     fn term(&self, term: usize) -> Option<&TermHtml> {

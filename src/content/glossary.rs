@@ -119,15 +119,11 @@ impl Glossary {
     /// Moves `target` to its place, by title, in the "used in" lists of
     /// `terms` (after it changed its title).
     pub fn reorder_uses(&mut self, content: &Content, target: Target, terms: impl IntoIterator<Item = usize>) {
-        let key = |t: Target| {
-            let doc = content.doc(t);
-            (doc.meta.title.to_lowercase(), doc.url.as_str().to_string(), t)
-        };
-        let moved = key(target);
+        let moved = content.order_key(target);
         for t in terms {
             if let Some(list) = self.used_in.get_mut(t) {
                 list.retain(|&x| x != target);
-                let at = list.partition_point(|&x| key(x) < moved);
+                let at = list.partition_point(|&x| content.order_key(x) < moved);
                 list.insert(at, target);
             }
         }
@@ -139,7 +135,8 @@ impl Glossary {
     pub fn record_uses(&mut self, content: &Content, mode: LinkMode, diags: &mut Vec<Diagnostic>) {
         self.used_in = vec![Vec::new(); self.terms.len()];
         let mut unlinked: Vec<Vec<Option<Location>>> = vec![Vec::new(); self.terms.len()];
-        // Pages in order of title, so each "used in" list comes out sorted.
+        // Pages in order of title, so each "used in" list comes out sorted
+        // (the order of `Content::order_key`, without copying each URL).
         let docs: Vec<(Target, &Doc)> = content.docs().filter(|(_, doc)| !doc.shadowed).collect();
         let mut order: Vec<(String, &str, Target)> =
             docs.par_iter().map(|(target, doc)| (doc.meta.title.to_lowercase(), doc.url.as_str(), *target)).collect();

@@ -127,7 +127,9 @@ fn walk(root: &Path, content_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<Pa
     (markdown, assets)
 }
 
-fn parse_file(content_dir: &Path, rel: &Path) -> Result<Parsed, Vec<Diagnostic>> {
+/// The file at `rel` under `content/` as text, with the path diagnostics
+/// name it by (`content/…`).
+fn read_source(content_dir: &Path, rel: &Path) -> Result<(PathBuf, String), Vec<Diagnostic>> {
     let file = Path::new("content").join(rel);
     let bytes = std::fs::read(content_dir.join(rel)).map_err(|e| {
         vec![Diagnostic::error(
@@ -136,6 +138,11 @@ fn parse_file(content_dir: &Path, rel: &Path) -> Result<Parsed, Vec<Diagnostic>>
         )]
     })?;
     let text = decode(&file, bytes).map_err(|d| vec![d])?;
+    Ok((file, text))
+}
+
+fn parse_file(content_dir: &Path, rel: &Path) -> Result<Parsed, Vec<Diagnostic>> {
+    let (file, text) = read_source(content_dir, rel)?;
     let parts =
         split(&text).map_err(|(problem, at)| vec![Diagnostic::error(problem, Location::at(&file, &text, at, 3))])?;
     let (front_offset, body_offset) = (parts.front_offset, parts.body_offset);
@@ -506,12 +513,7 @@ pub fn reload_section_body(
     rel: &Path,
     s: usize,
 ) -> Result<Option<(String, crate::markdown::Scan)>, Vec<Diagnostic>> {
-    let file = Path::new("content").join(rel);
-    let bytes = std::fs::read(config.content_dir().join(rel)).map_err(|e| {
-        let problem = Problem::Io { what: file.display().to_string(), reason: e.to_string() };
-        vec![Diagnostic::error(problem, Location::file(&file))]
-    })?;
-    let text = decode(&file, bytes).map_err(|d| vec![d])?;
+    let (file, text) = read_source(&config.content_dir(), rel)?;
     let old = &content.sections[s].doc;
     if text.get(..old.body_offset) != Some(&old.text[..old.body_offset]) {
         return Ok(None);
@@ -553,11 +555,8 @@ pub fn check_links_of(content: &Content, target: Target, anchors_changed: bool) 
 }
 
 fn check_link(content: &Content, doc: &Doc, link: &markdown::LinkRef) -> Option<Diagnostic> {
-    let target_doc = if link.page.is_empty() {
-        Some(doc)
-    } else {
-        content.by_source.get(link.page.trim_start_matches('/')).map(|t| content.doc(*t))
-    };
+    let target_doc =
+        if link.page.is_empty() { Some(doc) } else { content.target_of(&link.page).map(|t| content.doc(t)) };
     let problem = match (target_doc, &link.anchor) {
         (None, _) => Problem::BrokenLink(format!("@/{}", link.page)),
         (Some(t), Some(anchor)) if !t.scan.has_anchor(anchor) => {

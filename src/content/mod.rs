@@ -150,12 +150,25 @@ impl Content {
         }
     }
 
+    /// What an `@/` link's page part (`explainers/x.md`, with or without a
+    /// leading slash) leads to.
+    pub fn target_of(&self, link: &str) -> Option<Target> {
+        self.by_source.get(link.trim_start_matches('/')).copied()
+    }
+
+    /// The order lists of pages and sections are kept in ("used in",
+    /// backlinks): by title in lower case, then by URL.
+    pub fn order_key(&self, target: Target) -> (String, String) {
+        let doc = self.doc(target);
+        (doc.meta.title.to_lowercase(), doc.url.as_str().to_string())
+    }
+
     /// Works out [`Content::backlinks`] from every page's and section's links.
     pub fn find_backlinks(&mut self) {
         let mut backlinks: Vec<Vec<Target>> = vec![Vec::new(); self.pages.len()];
         for (from, doc) in self.docs().filter(|(_, d)| !d.shadowed) {
             for link in &doc.scan.links {
-                if let Some(&Target::Page(to)) = self.by_source.get(link.page.trim_start_matches('/'))
+                if let Some(Target::Page(to)) = self.target_of(&link.page)
                     && from != Target::Page(to)
                     && !backlinks[to].contains(&from)
                 {
@@ -164,10 +177,7 @@ impl Content {
             }
         }
         for list in &mut backlinks {
-            list.sort_by_cached_key(|&t| {
-                let doc = self.doc(t);
-                (doc.meta.title.to_lowercase(), doc.url.as_str().to_string())
-            });
+            list.sort_by_cached_key(|&t| self.order_key(t));
         }
         self.backlinks = backlinks;
     }
@@ -176,15 +186,11 @@ impl Content {
     /// links there) or takes it out (when it no longer does): after one
     /// page's links or title changed.
     pub fn place_backlink(&mut self, from: Target, to: usize, links: bool) {
-        let key = |t: Target| {
-            let doc = self.doc(t);
-            (doc.meta.title.to_lowercase(), doc.url.as_str().to_string())
-        };
         let Some(list) = self.backlinks.get(to) else { return };
         let mut list: Vec<Target> = list.iter().copied().filter(|&t| t != from).collect();
         if links && from != Target::Page(to) {
-            let mine = key(from);
-            let at = list.partition_point(|&t| key(t) < mine);
+            let mine = self.order_key(from);
+            let at = list.partition_point(|&t| self.order_key(t) < mine);
             list.insert(at, from);
         }
         self.backlinks[to] = list;

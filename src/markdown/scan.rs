@@ -77,6 +77,11 @@ impl Scan {
     pub fn has_anchor(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id)
     }
+
+    /// Whether `other` has the same anchors, in the same order.
+    pub fn same_anchors(&self, other: &Scan) -> bool {
+        self.headings.iter().map(|h| &h.id).eq(other.headings.iter().map(|h| &h.id))
+    }
 }
 
 /// Reads `body` once. `options` must be those [`super::render`] will use, so

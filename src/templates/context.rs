@@ -114,7 +114,7 @@ pub struct TermRef<'a> {
     pub permalink: String,
 }
 
-/// A page or section that uses a glossary term.
+/// A page or section that uses a glossary term, or links to a page.
 #[derive(Serialize)]
 pub struct UsedIn<'a> {
     pub title: &'a str,

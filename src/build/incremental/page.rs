@@ -51,8 +51,7 @@ pub fn page_edit(
         parts.content.pages[i] = old;
         return Ok(Edit::Whole);
     }
-    let anchors = |p: &content::Page| p.doc.scan.headings.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
-    let anchors_changed = anchors(&old) != anchors(&parts.content.pages[i]);
+    let anchors_changed = !old.doc.scan.same_anchors(&parts.content.pages[i].doc.scan);
     let broken = content::check_links_of(&parts.content, Target::Page(i), anchors_changed);
     if !broken.is_empty() {
         parts.content.pages[i] = old;
@@ -110,8 +109,8 @@ impl<'a> PageChange<'a> {
             section: new.section,
             terms_before: old.doc.scan.terms.iter().copied().collect(),
             terms_now: new.doc.scan.terms.iter().copied().collect(),
-            links_before: linked(content, old),
-            links_now: linked(content, new),
+            links_before: links_of(content, &old.doc.scan),
+            links_now: links_of(content, &new.doc.scan),
             tags_changed: old.doc.meta.tags != new.doc.meta.tags,
             order_changed: old.doc.meta.title != new.doc.meta.title
                 || old.doc.meta.date != new.doc.meta.date
@@ -257,18 +256,13 @@ fn new_definition(parts: &mut Parts, i: usize, targets: &mut Targets) {
     }
 }
 
-/// The pages `page` links to.
-fn linked(content: &content::Content, page: &content::Page) -> BTreeSet<usize> {
-    links_of(content, &page.doc.scan)
-}
-
 /// The pages the links found by `scan` lead to.
 pub(super) fn links_of(content: &content::Content, scan: &crate::markdown::Scan) -> BTreeSet<usize> {
-    let target = |l: &crate::markdown::LinkRef| match content.by_source.get(l.page.trim_start_matches('/')) {
-        Some(&Target::Page(p)) => Some(p),
+    let page = |l: &crate::markdown::LinkRef| match content.target_of(&l.page) {
+        Some(Target::Page(p)) => Some(p),
         _ => None,
     };
-    scan.links.iter().filter_map(target).collect()
+    scan.links.iter().filter_map(page).collect()
 }
 
 fn front_matter(page: &content::Page) -> &str {
