@@ -127,17 +127,8 @@ impl Session {
         let started = Instant::now();
         let state = self.state.as_mut().filter(|s| s.deferred.is_some() || s.search_stale)?;
         let sink = MemorySink::default();
-        let mut diags = incremental::finish(state, &sink);
-        crate::error::normalize(&mut diags);
-        let files = sink.into_files();
-        let report = Report {
-            pages: state.parts.content.pages.len(),
-            sections: state.parts.content.sections.len(),
-            files: files.len(),
-            elapsed: started.elapsed(),
-            diagnostics: diags,
-        };
-        Some(Rebuild { report, files, whole: false })
+        let diags = incremental::finish(state, &sink);
+        Some(in_part(state, started, diags, sink.into_files()))
     }
 
     /// Rebuilds after changes to `paths`, rendering first the pages whose
@@ -184,21 +175,13 @@ impl Session {
             }
         }
         self.failing = failing;
-        crate::error::normalize(&mut diags);
-        let report = Report {
-            pages: state.parts.content.pages.len(),
-            sections: state.parts.content.sections.len(),
-            files: 0,
-            elapsed: started.elapsed(),
-            diagnostics: diags,
-        };
         let mut files = std::mem::take(&mut self.pending);
         files.extend(sink.into_files());
-        if report.has_errors() {
+        if diags.iter().any(Diagnostic::is_error) {
             self.pending = files;
-            return Rebuild { report, files: HashMap::new(), whole: false };
+            return in_part(state, started, diags, HashMap::new());
         }
-        Rebuild { report: Report { files: files.len(), ..report }, files, whole: false }
+        in_part(state, started, diags, files)
     }
 
     /// What a change to `path` asks for, judged against the last build.
@@ -278,6 +261,19 @@ impl Session {
             self.root.join("assets").join(under).is_file() || state.parts.content.assets.iter().any(|a| a.to == under);
         Some(if overridden { Change::Nothing } else { Change::Copy(from, under.to_path_buf()) })
     }
+}
+
+/// A rebuild in part: the files it wrote and the problems it found.
+fn in_part(state: &State, started: Instant, mut diags: Vec<Diagnostic>, files: HashMap<PathBuf, Vec<u8>>) -> Rebuild {
+    crate::error::normalize(&mut diags);
+    let report = Report {
+        pages: state.parts.content.pages.len(),
+        sections: state.parts.content.sections.len(),
+        files: files.len(),
+        elapsed: started.elapsed(),
+        diagnostics: diags,
+    };
+    Rebuild { report, files, whole: false }
 }
 
 /// Which sources the last build read: to tell an edit from a new file.
