@@ -164,12 +164,27 @@ pub fn start(addr: SocketAddr) -> std::io::Result<Running> {
 
 fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
     let head_only = *request.method() == Method::Head;
+    let head = head(status, content_type, Some(body.len()), extra);
+    let mut out = request.into_writer();
+    let _ = out.write_all(head.as_bytes()).and_then(|()| match head_only {
+        true => Ok(()),
+        false => out.write_all(&body),
+    });
+    let _ = out.flush();
+}
+
+/// A response's status line and headers, the same for every answer: no
+/// caching, no sniffing, the connection closed after it. `length` is the
+/// body's, when it has one of known size.
+fn head(status: u16, content_type: &str, length: Option<usize>, extra: &[(&str, &str)]) -> String {
     let mut head = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\n\
          Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
-        reason(status),
-        body.len()
+        reason(status)
     );
+    if let Some(length) = length {
+        head.push_str(&format!("Content-Length: {length}\r\n"));
+    }
     for (name, value) in extra {
         // Values are ASCII (paths in `Location` are percent-encoded); a line
         // break would end the header early, so none gets through.
@@ -178,12 +193,7 @@ fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, ext
         }
     }
     head.push_str("\r\n");
-    let mut out = request.into_writer();
-    let _ = out.write_all(head.as_bytes()).and_then(|()| match head_only {
-        true => Ok(()),
-        false => out.write_all(&body),
-    });
-    let _ = out.flush();
+    head
 }
 
 fn reason(status: u16) -> &'static str {
@@ -273,10 +283,8 @@ fn stream(shared: &Arc<Shared>, request: Request) {
 }
 
 fn send_events(shared: &Shared, out: &mut dyn Write) -> std::io::Result<()> {
-    out.write_all(
-        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
-          X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 500\n\n",
-    )?;
+    out.write_all(head(200, "text/event-stream", None, &[]).as_bytes())?;
+    out.write_all(b"retry: 500\n\n")?;
     let (mut seen, outcome) = shared.hub.current();
     if let Outcome::Failed(json) = outcome {
         write_event(out, "error", &json)?;
