@@ -48,7 +48,9 @@ pub fn open(public: TcpListener, inner: SocketAddr) {
 
 fn refuse(mut client: TcpStream, status: &str) {
     let _ = client.set_write_timeout(Some(Duration::from_secs(1)));
-    let _ = write!(client, "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    // One write: `write!` would send each piece of the format on its own.
+    let answer = format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let _ = client.write_all(answer.as_bytes());
 }
 
 /// Reads the request head, then relays the request to tiny_http and its
