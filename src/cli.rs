@@ -144,6 +144,12 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn build_command(root: &Path, output: Option<&Path>, options: &BuildOptions) -> i32 {
+    // A folder that is not a site gets nothing written into it, not even
+    // the output's lock or staging folder.
+    if let Err(diagnostics) = crate::config::load(root) {
+        error::print(&diagnostics);
+        return 1;
+    }
     let target = output.map_or_else(|| root.join("public"), Path::to_path_buf);
     let sink = match DiskSink::new(root, &target) {
         Ok(s) => s,
@@ -159,8 +165,8 @@ fn build_command(root: &Path, output: Option<&Path>, options: &BuildOptions) -> 
         eprintln!("build failed; {} was left as it was", target.display());
         return 1;
     }
-    if let Err(problem) = sink.commit() {
-        error::print(&[Diagnostic::global(problem)]);
+    if let Err(problems) = sink.commit() {
+        error::print(&problems.into_iter().map(Diagnostic::global).collect::<Vec<_>>());
         return 1;
     }
     println!(

@@ -68,6 +68,8 @@ pub enum Problem {
     ThemeNotFound(String),
     #[error("{0}")]
     Output(String),
+    #[error("cannot write {path}{}: {reason}; the last good site was left as it was", more_files(*.more))]
+    Write { path: String, reason: String, more: usize },
     #[error("title is {len} characters; keep it to {max} so it fits in search results")]
     TitleTooLong { len: usize, max: usize },
     #[error("description is {len} characters; keep it to {max}")]
@@ -82,6 +84,14 @@ pub enum Problem {
     UnusedTerm(String),
     #[error("glossary term \"{term}\" appears unlinked (linking is off) in {places}")]
     UnlinkedTerm { term: String, places: String },
+}
+
+fn more_files(more: usize) -> String {
+    match more {
+        0 => String::new(),
+        1 => " (and 1 more file)".to_string(),
+        n => format!(" (and {n} more files)"),
+    }
 }
 
 fn did_you_mean(suggestion: &Option<String>) -> String {

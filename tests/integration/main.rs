@@ -10,6 +10,7 @@ mod events;
 mod explainers;
 mod glossary;
 mod incremental;
+mod output;
 mod search;
 mod serve;
 mod site_checks;
