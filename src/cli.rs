@@ -146,11 +146,12 @@ fn plural(n: usize) -> &'static str {
 fn build_command(root: &Path, output: Option<&Path>, options: &BuildOptions) -> i32 {
     // A folder that is not a site gets nothing written into it, not even
     // the output's lock or staging folder.
+    let target = output.map_or_else(|| root.join("public"), Path::to_path_buf);
     if let Err(diagnostics) = crate::config::load(root) {
         error::print(&diagnostics);
+        eprintln!("build failed; {} was left as it was", target.display());
         return 1;
     }
-    let target = output.map_or_else(|| root.join("public"), Path::to_path_buf);
     let sink = match DiskSink::new(root, &target) {
         Ok(s) => s,
         Err(problem) => {

@@ -245,7 +245,15 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
 
     let theme_name = raw.theme.as_ref().map_or("default", |t| t.get_ref().as_str()).to_string();
     let theme_dir = root.join("themes").join(&theme_name);
-    let theme = if theme_dir.is_dir() {
+    // A theme is a folder of themes/, named: `../x` or `/x` would read
+    // templates and publish files from outside the site.
+    let plain = Path::new(&theme_name).components().eq([std::path::Component::Normal(theme_name.as_ref())]);
+    let theme = if !plain {
+        let span = raw.theme.as_ref().map_or(0..0, |t| t.span());
+        let reason = "a theme is named by its folder in themes/, without `/` or `..`".to_string();
+        errors.push(Diagnostic::error(Problem::BadValue { key: "theme".into(), reason }, at(span)));
+        ThemeSource::Builtin
+    } else if theme_dir.is_dir() {
         ThemeSource::Dir(theme_dir)
     } else if theme_name == "default" {
         ThemeSource::Builtin

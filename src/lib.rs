@@ -23,3 +23,4 @@ pub mod search;
 pub mod serve;
 mod strict;
 pub mod templates;
+pub mod walk;

@@ -211,13 +211,13 @@ fn robots(links: &Links) -> String {
 /// one wins only for theme files, which sites are meant to override.
 pub fn copy_static(links: &Links, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
     let config = links.config;
-    let mut site_files: Vec<(PathBuf, PathBuf)> = list_dir(&config.root.join("assets"));
+    let mut site_files: Vec<(PathBuf, PathBuf)> = list_dir(&config.root, &config.root.join("assets"), diags);
     site_files.extend(links.content.assets.iter().map(|a| (a.from.clone(), a.to.clone())));
     let overridden = |rel: &Path| site_files.iter().any(|(_, to)| to == rel);
     let mut count = 0;
     match &config.theme {
         ThemeSource::Dir(dir) => {
-            for (from, to) in list_dir(&dir.join("static")) {
+            for (from, to) in list_dir(&config.root, &dir.join("static"), diags) {
                 if !overridden(&to) {
                     count += copy(sink, &from, &to, diags);
                 }
@@ -252,16 +252,8 @@ fn copy(sink: &dyn Sink, from: &Path, to: &Path, diags: &mut Vec<Diagnostic>) ->
     }
 }
 
-/// Files under `dir`, with their paths relative to it; hidden files skipped.
-pub fn list_dir(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| (e.path().to_path_buf(), e.path().strip_prefix(dir).unwrap_or(e.path()).to_path_buf()))
-        .collect()
+/// Files under `dir` (absolute, and relative to `dir`), as [`crate::walk`]
+/// lists them: hidden files skipped, links out of the site refused.
+pub fn list_dir(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, PathBuf)> {
+    crate::walk::files(root, dir, diags).into_iter().map(|rel| (dir.join(&rel), rel)).collect()
 }

@@ -293,7 +293,8 @@ pub(super) fn known_sources(parts: &Parts) -> (HashSet<PathBuf>, HashSet<PathBuf
     }
     dirs.push(root.join("templates"));
     for dir in dirs {
-        for (from, _) in super::extras::list_dir(&dir) {
+        // What is refused was reported by the build that read these folders.
+        for (from, _) in super::extras::list_dir(root, &dir, &mut Vec::new()) {
             files.insert(from.strip_prefix(root).unwrap_or(&from).to_path_buf());
         }
     }

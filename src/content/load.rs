@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use super::frontmatter::{FrontMatter, split};
 use super::kinds::{self, Kind, KindSettings};
@@ -74,57 +73,10 @@ fn within(dir: &str, ancestor: &str) -> bool {
     dir == ancestor || dir.starts_with(&format!("{ancestor}/"))
 }
 
-/// Lists Markdown files and other files under `content/`, relative to it.
-/// Links are followed only while they stay inside the site; loops are errors.
+/// Lists Markdown files and other files under `content/`, relative to it
+/// (links followed only while they stay inside the site: [`crate::walk`]).
 fn walk(root: &Path, content_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<PathBuf>, Vec<PathBuf>) {
-    let (mut markdown, mut assets) = (Vec::new(), Vec::new());
-    if !content_dir.is_dir() {
-        return (markdown, assets);
-    }
-    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let rel_to_root = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
-    let mut it = WalkDir::new(content_dir).follow_links(true).sort_by_file_name().into_iter();
-    while let Some(entry) = it.next() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e.path().map(rel_to_root).unwrap_or_default();
-                let problem = match e.loop_ancestor() {
-                    Some(a) => {
-                        Problem::LinkLoop(format!("{} leads back to {}", path.display(), rel_to_root(a).display()))
-                    }
-                    None => Problem::Io { what: path.display().to_string(), reason: e.to_string() },
-                };
-                diags.push(Diagnostic::error(problem, Location::file(path)));
-                continue;
-            }
-        };
-        let name = entry.file_name().to_string_lossy();
-        if entry.depth() > 0 && (name.starts_with('.') || name.ends_with('~')) {
-            if entry.file_type().is_dir() {
-                it.skip_current_dir();
-            }
-            continue;
-        }
-        if entry.path_is_symlink() && !super::inside(&real_root, entry.path()) {
-            let path = rel_to_root(entry.path());
-            diags.push(Diagnostic::error(Problem::LinkOutsideSite(path.display().to_string()), Location::file(path)));
-            if entry.file_type().is_dir() {
-                it.skip_current_dir();
-            }
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(content_dir).unwrap_or(entry.path()).to_path_buf();
-        if rel.extension().is_some_and(|e| e == "md") {
-            markdown.push(rel);
-        } else {
-            assets.push(rel);
-        }
-    }
-    (markdown, assets)
+    crate::walk::files(root, content_dir, diags).into_iter().partition(|rel| rel.extension().is_some_and(|e| e == "md"))
 }
 
 /// The file at `rel` under `content/` as text, with the path diagnostics

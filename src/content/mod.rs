@@ -204,12 +204,6 @@ impl Content {
     }
 }
 
-/// Whether `path`, with every link resolved, is inside `root`.
-pub fn inside(root: &Path, path: &Path) -> bool {
-    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    path.canonicalize().is_ok_and(|real| real.starts_with(real_root))
-}
-
 /// Source bytes as text: a UTF-8 byte-order mark is dropped; bytes that are
 /// not UTF-8 are an error naming the file and the line they are on.
 pub fn decode(file: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {

@@ -74,19 +74,11 @@ fn read_dir(root: &Path, dir: &Path, out: &mut HashMap<String, (PathBuf, String)
     if !dir.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
-        let Ok(entry) = entry else { continue };
-        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let shown = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
-        if entry.path_is_symlink() && !crate::content::inside(root, entry.path()) {
-            diags.push(Diagnostic::error(Problem::LinkOutsideSite(shown.display().to_string()), Location::file(shown)));
-            continue;
-        }
-        let name = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let name = name.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        let text = std::fs::read(entry.path())
+    for rel in crate::walk::files(root, dir, diags) {
+        let path = dir.join(&rel);
+        let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let text = std::fs::read(&path)
             .map_err(|e| Problem::Io { what: shown.display().to_string(), reason: e.to_string() })
             .and_then(|b| crate::content::decode(&shown, b).map_err(|d| d.problem));
         match text {

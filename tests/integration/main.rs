@@ -11,6 +11,7 @@ mod explainers;
 mod glossary;
 mod incremental;
 mod output;
+mod outside;
 mod search;
 mod serve;
 mod site_checks;
