@@ -58,6 +58,10 @@ enum Command {
         /// Include pages and sections marked `draft = true`
         #[arg(long)]
         drafts: bool,
+        /// Also answer requests whose Host is NAME (repeatable); without it, only
+        /// this machine's own names and addresses are answered
+        #[arg(long = "allow-host", value_name = "NAME", value_parser = crate::serve::parse_allowed_host)]
+        allow_host: Vec<String>,
     },
     /// Check the site and render it without writing anything
     Check {
@@ -127,8 +131,9 @@ where
             let options = BuildOptions { drafts, today, base_url };
             build_command(&root, output.as_deref(), &options)
         }
-        Command::Serve { root, bind, port, open, drafts } => {
-            crate::serve::run(&crate::serve::ServeOptions { root, bind, port, open, drafts })
+        Command::Serve { root, bind, port, open, drafts, allow_host } => {
+            let options = crate::serve::ServeOptions { root, bind, port, open, drafts, allow_hosts: allow_host };
+            crate::serve::run(&options)
         }
         Command::Check { root, format, drafts, today } => {
             let options = BuildOptions { drafts, today, base_url: None };

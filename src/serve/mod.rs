@@ -3,12 +3,19 @@
 //! edit affects, and tells open pages to reload (or to show the errors of a
 //! failed rebuild while the last good site stays served).
 //!
-//! Nothing is written to disk: no output folder is created or removed.
+//! Nothing of the site is written to disk: no output folder is created or
+//! removed. (The one file serve makes is the socket tiny_http listens on, in
+//! a private temporary folder removed when serve stops; see `inner`.)
 
 mod gate;
+mod head;
+mod hosts;
 mod http;
+mod inner;
 mod server;
 mod watch;
+
+pub use hosts::parse_allowed as parse_allowed_host;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -30,6 +37,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub open: bool,
     pub drafts: bool,
+    /// Host names answered besides this machine's own (`--allow-host`).
+    pub allow_hosts: Vec<String>,
 }
 
 /// Runs the preview until Ctrl-C; returns the exit status.
@@ -44,7 +53,9 @@ pub fn run(options: &ServeOptions) -> i32 {
             return 1;
         }
     };
-    let running = match server::start(SocketAddr::new(options.bind, options.port)) {
+    let hosts = hosts::Hosts::new(options.bind, &options.allow_hosts);
+    let described = hosts.describe();
+    let running = match server::start(SocketAddr::new(options.bind, options.port), hosts) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot listen on {}:{}: {e}", options.bind, options.port);
@@ -57,6 +68,7 @@ pub fn run(options: &ServeOptions) -> i32 {
             "warning: serving on {}, which other machines can reach; the preview is meant for this machine only",
             options.bind
         );
+        eprintln!("  it answers to {described}; --allow-host NAME adds a name");
     }
     let build_options =
         BuildOptions { drafts: options.drafts, today: None, base_url: Some(url.trim_end_matches('/').to_string()) };

@@ -1,26 +1,30 @@
 //! The preview server: tiny_http behind the gate (which times connections
-//! out), a few workers answering from the site in memory, and one thread
-//! per open live-reload stream, capped so that streams never take the
-//! workers that answer page requests.
+//! out and turns away what is not a plain GET or HEAD for this machine), a
+//! few workers answering from the site in memory, and one thread per open
+//! live-reload stream, capped so that streams never take the workers that
+//! answer page requests.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Write;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
-use tiny_http::{Method, Request, Server};
+use tiny_http::{Method, Request};
 
 use super::gate;
+use super::hosts::Hosts;
 use super::http::{self, Refusal, Wanted};
+use super::inner::{self, PrivateDir};
 
 /// Threads answering page requests.
 const WORKERS: usize = 4;
 /// Live-reload streams open at once; more are refused with 503.
 const MAX_STREAMS: usize = 64;
-/// A comment line sent on quiet streams, so dead ones are found and closed.
-const KEEP_ALIVE: Duration = Duration::from_secs(5);
+/// A comment line sent on quiet streams, so dead ones are found and closed
+/// (and so the gate, which waits on tiny_http only so long, keeps them).
+pub const KEEP_ALIVE: Duration = Duration::from_secs(5);
 
 /// The built site as served: files by path relative to the site root.
 #[derive(Default)]
@@ -83,8 +87,6 @@ pub struct Shared {
     /// Files being rendered again; a request for one waits for it.
     pending: Mutex<HashSet<String>>,
     rendered: Condvar,
-    /// Whether the server is bound to loopback, and so checks Host.
-    local_only: bool,
     streams: AtomicUsize,
 }
 
@@ -121,28 +123,28 @@ impl Shared {
 }
 
 /// A running server; dropping it does not stop the threads (the process
-/// ends them).
+/// ends them), but removes tiny_http's private folder.
 pub struct Running {
     pub shared: Arc<Shared>,
     pub addr: SocketAddr,
+    _private: PrivateDir,
 }
 
 /// Binds `addr` and starts answering: the gate takes connections there and
-/// hands complete requests to tiny_http on a loopback port of its own.
-pub fn start(addr: SocketAddr) -> std::io::Result<Running> {
+/// hands the requests it lets through (those for `hosts`) to tiny_http on a
+/// socket only it reaches.
+pub fn start(addr: SocketAddr, hosts: Hosts) -> std::io::Result<Running> {
     let public = TcpListener::bind(addr)?;
     let addr = public.local_addr()?;
-    let inner = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
-    let inner_addr = inner.local_addr()?;
-    let server = Arc::new(Server::from_listener(inner, None).map_err(std::io::Error::other)?);
-    gate::open(public, inner_addr);
+    let (server, door, private) = inner::open()?;
+    let server = Arc::new(server);
+    gate::open(public, door, hosts);
     let shared = Arc::new(Shared {
         site: RwLock::new(Files::default()),
         hub: Hub::new(),
         recent: Mutex::new(VecDeque::new()),
         pending: Mutex::new(HashSet::new()),
         rendered: Condvar::new(),
-        local_only: addr.ip().is_loopback(),
         streams: AtomicUsize::new(0),
     });
     for _ in 0..WORKERS {
@@ -159,12 +161,12 @@ pub fn start(addr: SocketAddr) -> std::io::Result<Running> {
             }
         });
     }
-    Ok(Running { shared, addr })
+    Ok(Running { shared, addr, _private: private })
 }
 
 fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
     let head_only = *request.method() == Method::Head;
-    let head = head(status, content_type, Some(body.len()), extra);
+    let head = http::head(status, content_type, Some(body.len()), extra);
     let mut out = request.into_writer();
     let _ = out.write_all(head.as_bytes()).and_then(|()| match head_only {
         true => Ok(()),
@@ -173,59 +175,13 @@ fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, ext
     let _ = out.flush();
 }
 
-/// A response's status line and headers, the same for every answer: no
-/// caching, no sniffing, the connection closed after it. `length` is the
-/// body's, when it has one of known size.
-fn head(status: u16, content_type: &str, length: Option<usize>, extra: &[(&str, &str)]) -> String {
-    let mut head = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\n\
-         Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
-        reason(status)
-    );
-    if let Some(length) = length {
-        head.push_str(&format!("Content-Length: {length}\r\n"));
-    }
-    for (name, value) in extra {
-        // Values are ASCII (paths in `Location` are percent-encoded); a line
-        // break would end the header early, so none gets through.
-        if value.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-    }
-    head.push_str("\r\n");
-    head
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        400 => "Bad Request",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        414 => "URI Too Long",
-        503 => "Service Unavailable",
-        _ => "",
-    }
-}
-
 fn plain(request: Request, status: u16, text: &str, extra: &[(&str, &str)]) {
     respond(request, status, "text/plain; charset=utf-8", format!("{text}\n").into_bytes(), extra);
 }
 
+/// Answers a request the gate let through: a GET or HEAD, with a Host
+/// that names this preview.
 fn answer(shared: &Arc<Shared>, request: Request) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        return plain(request, 405, "405 only GET and HEAD are answered here", &[("Allow", "GET, HEAD")]);
-    }
-    let host = request.headers().iter().find(|h| h.field.equiv("Host")).map(|h| h.value.as_str().to_string());
-    match host {
-        None => return plain(request, 400, "400 the request has no Host header", &[]),
-        Some(h) if shared.local_only && !http::is_local_host(&h) => {
-            return plain(request, 403, "403 this preview answers only to localhost", &[]);
-        }
-        Some(_) => {}
-    }
     let wanted = {
         let site = shared.site.read().unwrap_or_else(|e| e.into_inner());
         http::resolve(request.url(), |rel| site.is_folder(rel))
@@ -283,7 +239,7 @@ fn stream(shared: &Arc<Shared>, request: Request) {
 }
 
 fn send_events(shared: &Shared, out: &mut dyn Write) -> std::io::Result<()> {
-    out.write_all(head(200, "text/event-stream", None, &[]).as_bytes())?;
+    out.write_all(http::head(200, "text/event-stream", None, &[]).as_bytes())?;
     out.write_all(b"retry: 500\n\n")?;
     let (mut seen, outcome) = shared.hub.current();
     if let Outcome::Failed(json) = outcome {

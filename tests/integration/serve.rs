@@ -1,5 +1,6 @@
 //! `pamphlet serve` as a real server on a free loopback port: what it
-//! answers, what it refuses, and how it reloads pages after edits.
+//! answers, what it refuses (odd requests included, sent as raw bytes), and
+//! how it reloads pages after edits.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -16,7 +17,17 @@ pub struct Server {
 }
 
 impl Drop for Server {
+    /// Stops serve as Ctrl-C would, so it removes its private folder, and
+    /// kills it if it takes too long.
     fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -25,8 +36,14 @@ impl Drop for Server {
 impl Server {
     /// Starts serve on `site` on a free port and waits until it answers.
     pub fn start(site: &Site) -> Server {
+        Server::start_with(site, &[])
+    }
+
+    /// The same, with more options for `serve`.
+    pub fn start_with(site: &Site, options: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_pamphlet"))
             .args(["serve", "-p", "0"])
+            .args(options)
             .current_dir(&site.root)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -45,9 +62,14 @@ impl Server {
     /// Sends a raw request (`target` as given, Host as given) and reads the
     /// answer as a browser does: the head, then `Content-Length` bytes.
     pub fn raw(&self, request: &str) -> Answer {
+        self.raw_bytes(request.as_bytes())
+    }
+
+    /// The same, for requests that are not text.
+    pub fn raw_bytes(&self, request: &[u8]) -> Answer {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-        stream.write_all(request.as_bytes()).unwrap();
+        stream.write_all(request).unwrap();
         let mut reader = BufReader::new(stream);
         let mut head = String::new();
         loop {
@@ -59,7 +81,7 @@ impl Server {
         }
         let mut answer = Answer::parse(head.trim_end().as_bytes());
         let length: usize = answer.header("Content-Length").and_then(|l| l.parse().ok()).unwrap_or(0);
-        if !request.starts_with("HEAD ") {
+        if !request.starts_with(b"HEAD ") {
             let mut body = vec![0; length];
             reader.read_exact(&mut body).unwrap();
             answer.body = String::from_utf8_lossy(&body).into_owned();
@@ -216,6 +238,7 @@ fn serve_answers_only_what_it_should() {
     for host in ["evil.example", "evil.example:80", &format!("127.0.0.1.nip.io:{port}"), "localhost.evil.example"] {
         let answer = server.raw(&format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
         assert_eq!(answer.status, 403, "Host: {host}");
+        assert!(answer.body.contains("--allow-host"), "Host: {host}: {}", answer.body);
     }
     for host in [format!("localhost:{port}"), format!("[::1]:{port}"), "127.0.0.1".to_string()] {
         let answer = server.raw(&format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
@@ -401,4 +424,208 @@ fn ctrl_c_stops_serve_cleanly() {
     };
     assert_eq!(status.code(), Some(0));
     assert!(!site.exists("public"));
+}
+
+/// Sends raw bytes and reads all that comes back until serve closes.
+fn exchange(server: &Server, request: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    stream.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("serve closed the connection cleanly");
+    answer
+}
+
+#[test]
+fn http_2_and_3_request_lines_get_505_and_do_not_take_the_server() {
+    let site = Site::example();
+    let server = Server::start(&site);
+    // Each once made tiny_http deadlock and held a connection for ever;
+    // 512 of them and serve answered nothing but 503.
+    for n in 0..600 {
+        let version = if n % 2 == 0 { "HTTP/2.0" } else { "HTTP/3.0" };
+        let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        let _ = stream.write_all(format!("GET / {version}\r\nHost: 127.0.0.1\r\n\r\n").as_bytes());
+    }
+    let started = Instant::now();
+    loop {
+        let answer = server.get("/");
+        if answer.status == 200 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "after 600 HTTP/2 requests, / gave {}", answer.status);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for request in [
+        "GET / HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n",
+        "GET / HTTP/3.0\r\nHost: 127.0.0.1\r\n\r\n",
+        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+    ] {
+        let answer = server.raw(request);
+        assert_eq!(answer.status, 505, "{request:?}");
+        assert!(answer.body.contains("HTTP/1.1"), "{}", answer.body);
+    }
+}
+
+#[test]
+fn a_post_with_a_body_gets_405_and_nothing_else() {
+    let site = Site::example();
+    let server = Server::start(&site);
+    let port = server.port;
+    // A body that holds a request of its own: it must not be answered.
+    let body = format!("a=1&b=GET /robots.txt HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+    let post = format!(
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let answer = exchange(&server, post.as_bytes());
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 405 "), "{text}");
+    assert!(text.contains("\r\nAllow: GET, HEAD\r\n"), "{text}");
+    assert_eq!(text.matches("HTTP/1.1 ").count(), 1, "one answer, for the POST only: {text}");
+    let chunked: &[u8] =
+        b"PUT /index.html HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+    assert!(exchange(&server, chunked).starts_with(b"HTTP/1.1 405 "));
+    // A body far larger than a socket buffer, sent while the answer is read.
+    let big = 256 * 1024;
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut sender = stream.try_clone().unwrap();
+    let head = format!("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: {big}\r\n\r\n");
+    std::thread::spawn(move || {
+        let _ = sender.write_all(head.as_bytes()).and_then(|()| sender.write_all(&vec![b'x'; big]));
+    });
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("serve closed the connection cleanly");
+    assert!(answer.starts_with(b"HTTP/1.1 405 "), "{}", String::from_utf8_lossy(&answer));
+    for method in ["BREW", "PROPFIND", "CONNECT", "TRACE"] {
+        let answer = server.request(method, "/");
+        assert_eq!((answer.status, answer.header("Allow").as_deref()), (405, Some("GET, HEAD")), "{method}");
+    }
+    assert_eq!(server.get("/").status, 200, "still answering");
+}
+
+#[test]
+fn requests_that_are_not_ascii_or_not_requests_get_400() {
+    let site = Site::example();
+    let server = Server::start(&site);
+    for request in [
+        &b"GET /caf\xc3\xa9/ HTTP/1.1\r\nHost: localhost\r\n\r\n"[..],
+        b"G\xc9T / HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        b"GET /\xff\xfe HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Name: Jos\xc3\xa9\r\n\r\n",
+        b"\x80\x81\x82\x83\r\n\r\n",
+        b"hello there\r\n\r\n",
+        b"GET /\r\n\r\n",
+        b"GET / HTTP/1.1 and more\r\nHost: localhost\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello",
+    ] {
+        let answer = server.raw_bytes(request);
+        assert_eq!(answer.status, 400, "{}", String::from_utf8_lossy(request));
+    }
+    assert_eq!(server.get("/").status, 200, "still answering");
+}
+
+#[test]
+fn bound_to_all_interfaces_serve_still_checks_host() {
+    let site = Site::example();
+    let server = Server::start_with(&site, &["--bind", "0.0.0.0", "--allow-host", "Preview.Example"]);
+    let port = server.port;
+    let ask = |host: &str| server.raw(&format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+    let mut answered = vec![
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        format!("192.0.2.10:{port}"),
+        "preview.example".to_string(),
+        format!("PREVIEW.EXAMPLE.:{port}"),
+    ];
+    // The machine's own name, where the test can learn it as serve does.
+    if let Ok(name) = std::fs::read_to_string("/proc/sys/kernel/hostname") {
+        answered.push(format!("{}:{port}", name.trim()));
+    }
+    for host in &answered {
+        assert_eq!(ask(host).status, 200, "Host: {host}");
+    }
+    for host in ["evil.example", &format!("evil.example:{port}"), "preview.example.evil.example", "127.0.0.1.nip.io"] {
+        let answer = ask(host);
+        assert_eq!(answer.status, 403, "Host: {host}");
+        assert!(answer.body.contains("--allow-host"), "Host: {host}: {}", answer.body);
+    }
+}
+
+#[test]
+fn a_bad_allow_host_is_a_usage_error() {
+    let site = Site::example();
+    let out = Command::new(env!("CARGO_BIN_EXE_pamphlet"))
+        .args(["serve", "-p", "0", "--allow-host", "http://preview.example:80"])
+        .current_dir(&site.root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a host name"));
+}
+
+/// Linux lets a test see every socket a process holds (`/proc`).
+#[cfg(target_os = "linux")]
+#[test]
+fn tiny_http_cannot_be_reached_around_the_gate() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+    let site = Site::example();
+    let mut server = Server::start(&site);
+    assert_eq!(server.get("/").status, 200);
+    let pid = server.child.id();
+    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+        .filter_map(|link| Some(link.to_str()?.strip_prefix("socket:[")?.strip_suffix(']')?.to_string()))
+        .collect();
+    let mut listening = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        for line in std::fs::read_to_string(table).unwrap_or_default().lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if fields[3] == "0A" && inodes.iter().any(|i| i == fields[9]) {
+                let port = fields[1].rsplit(':').next().unwrap();
+                listening.push(u16::from_str_radix(port, 16).unwrap());
+            }
+        }
+    }
+    // Whatever else serve listens on must serve nothing.
+    for &port in listening.iter().filter(|&&p| p != server.port) {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let _ = stream.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        assert!(answer.is_empty(), "port {port} answered:\n{}", String::from_utf8_lossy(&answer));
+    }
+    assert_eq!(listening, vec![server.port], "serve listens on TCP ports besides its own");
+
+    // tiny_http's Unix socket, in a folder only this user may enter.
+    let unix = std::fs::read_to_string("/proc/net/unix").unwrap();
+    let mut folders: Vec<std::path::PathBuf> = unix
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|f| f.len() > 7 && inodes.iter().any(|i| i == f[6]))
+        .map(|f| std::path::Path::new(f[7]).parent().unwrap().to_path_buf())
+        .collect();
+    folders.dedup();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    let folder = &folders[0];
+    let meta = std::fs::metadata(folder).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o700, "{}", folder.display());
+    assert_eq!(meta.uid(), std::fs::metadata("/proc/self").unwrap().uid());
+
+    // Stopped, serve leaves no folder behind.
+    assert!(Command::new("kill").args(["-INT", &pid.to_string()]).status().unwrap().success());
+    let started = Instant::now();
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(started.elapsed() < Duration::from_secs(10), "serve did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!folder.exists(), "{} is left behind", folder.display());
 }
