@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::build::{self, BuildOptions};
 use crate::error::{self, Diagnostic};
 use crate::output::{DiskSink, NullSink};
+use crate::render::{self, BuildOptions};
 use crate::scaffold;
 
 #[derive(Parser)]
@@ -164,7 +164,7 @@ fn build_command(root: &Path, output: Option<&Path>, options: &BuildOptions) -> 
             return 1;
         }
     };
-    let report = build::run(root, options, &sink);
+    let report = render::run(root, options, &sink);
     error::print(&report.diagnostics);
     if report.has_errors() {
         sink.abandon();
@@ -189,7 +189,7 @@ fn build_command(root: &Path, output: Option<&Path>, options: &BuildOptions) -> 
 }
 
 fn check_command(root: &Path, format: Format, options: &BuildOptions) -> i32 {
-    let report = build::run(root, options, &NullSink::default());
+    let report = render::run(root, options, &NullSink::default());
     match format {
         Format::Text => {
             error::print(&report.diagnostics);

@@ -10,14 +10,15 @@
 // inline; they are built once per problem, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
-pub mod build;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod live;
 pub mod markdown;
 pub mod output;
 pub mod paths;
+pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

@@ -25,8 +25,9 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 
-use crate::build::{BuildOptions, Rebuild, Session};
 use crate::error::{self, Diagnostic, JsonDiagnostic};
+use crate::live::{Rebuild, Session};
+use crate::render::BuildOptions;
 use server::{Outcome, Shared};
 
 /// Choices `serve` is run with.

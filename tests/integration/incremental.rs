@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use pamphlet::build::{BuildOptions, Rebuild, Session};
+use pamphlet::live::{Rebuild, Session};
+use pamphlet::render::BuildOptions;
 
 use crate::driver::Site;
 

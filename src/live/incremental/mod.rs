@@ -15,67 +15,20 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
-use tera::Value;
-
-use crate::build::Parts;
-use crate::build::pages;
-use crate::build::session::{State, known_sources};
-use crate::build::targets::{Targets, keep_bodies, render};
-use crate::build::uses::TemplateUses;
+use super::edit::{Edit, timings};
+use super::state::State;
+use super::targets::{Targets, keep_bodies, render};
+use super::uses::TemplateUses;
 use crate::content::{self, Target};
 use crate::error::Diagnostic;
 use crate::output::Sink;
+use crate::render::pages;
 use crate::templates::context::Links;
 
 mod page;
 
 use page::links_of;
 pub use page::page_edit;
-
-/// How an edit went, when it did not fail.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Edit {
-    Done,
-    /// The edit changes the site's shape (a URL, a kind, a term's names):
-    /// only a whole build is right.
-    Whole,
-}
-
-/// What the last build read, and what each template depends on.
-pub struct Deps {
-    files: HashSet<std::path::PathBuf>,
-    folders: HashSet<std::path::PathBuf>,
-    pub(super) uses: TemplateUses,
-    pub(super) page_templates: Vec<Option<String>>,
-    pub(super) section_templates: Vec<Option<String>>,
-}
-
-impl Deps {
-    pub fn new(parts: &Parts) -> Deps {
-        let (files, folders) = known_sources(parts);
-        let content = &parts.content;
-        let templates = &parts.templates;
-        Deps {
-            files,
-            folders,
-            uses: TemplateUses::new(templates),
-            page_templates: (0..content.pages.len())
-                .map(|i| pages::page_template(templates, content, i).ok())
-                .collect(),
-            section_templates: (0..content.sections.len())
-                .map(|i| pages::section_template(templates, content, i).ok())
-                .collect(),
-        }
-    }
-
-    pub fn knows_file(&self, rel: &Path) -> bool {
-        self.files.contains(rel)
-    }
-
-    pub fn knows_folder(&self, rel: &Path) -> bool {
-        self.folders.contains(rel)
-    }
-}
 
 /// Applies an edit to the body of section `s` (its `_index.md`, at `rel`
 /// under `content/`): the section re-renders from its Markdown, with the
@@ -136,16 +89,6 @@ pub fn section_edit(state: &mut State, s: usize, rel: &Path, sink: &dyn Sink) ->
     Ok(Edit::Done)
 }
 
-/// The top-level fields of `site` that differ between two builds of it.
-fn changed_fields(before: &Value, after: &Value) -> HashSet<String> {
-    let (Some(a), Some(b)) = (before.as_map(), after.as_map()) else {
-        return HashSet::from(["*".to_string()]);
-    };
-    let mut out: HashSet<String> = a.iter().filter(|(k, v)| b.get(k) != Some(v)).map(|(k, _)| k.to_string()).collect();
-    out.extend(b.keys().filter(|k| a.get(k).is_none()).map(|k| k.to_string()));
-    out
-}
-
 /// Applies an edit to the template `name`: templates are read again, and
 /// what is built on that template is rendered from kept bodies. Errors
 /// leave the last good templates in place.
@@ -193,16 +136,6 @@ pub fn template_edit(
     Ok(Edit::Done)
 }
 
-/// With `PAMPHLET_TIMINGS` set, prints how long each step of an edit took
-/// and what it rendered.
-fn timings(steps: &[(&str, std::time::Duration)], targets: &Targets) {
-    if std::env::var_os("PAMPHLET_TIMINGS").is_some() {
-        let steps: Vec<String> =
-            steps.iter().map(|(what, d)| format!("{what} {:.1} ms", d.as_secs_f64() * 1e3)).collect();
-        eprintln!("  {}: {targets:?}", steps.join(", "));
-    }
-}
-
 /// Renders what an edit left for later (see [`template_edit`]). Problems
 /// found here come after the first part was served: the state is marked
 /// stale, so the next change rebuilds the whole site.
@@ -211,7 +144,7 @@ pub fn finish(state: &mut State, sink: &dyn Sink) -> Vec<Diagnostic> {
     if std::mem::take(&mut state.search_stale) {
         let parts = &state.parts;
         let links = Links { config: &parts.config, content: &parts.content, today: parts.today };
-        super::search::write_index(&links, sink, &mut diags);
+        crate::render::search::write_index(&links, sink, &mut diags);
     }
     let Some(targets) = state.deferred.take() else {
         return diags;

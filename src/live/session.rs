@@ -11,16 +11,19 @@
 //! with every later change, so a site is never called good while one is
 //! still broken.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::incremental::{self, Deps, Edit};
-use super::{BuildOptions, Parts, Report};
+use super::deps::Deps;
+use super::edit::Edit;
+use super::incremental;
+use super::state::State;
 use crate::config::ThemeSource;
 use crate::content::Target;
 use crate::error::{Diagnostic, Location};
 use crate::output::{MemorySink, Sink};
+use crate::render::{BuildOptions, Report};
 
 /// What a rebuild made.
 #[derive(Debug, Default)]
@@ -44,18 +47,6 @@ pub struct Session {
     /// Files rendered by a rebuild that failed elsewhere, to be served with
     /// the next good one.
     pending: HashMap<PathBuf, Vec<u8>>,
-}
-
-pub(super) struct State {
-    pub parts: Parts,
-    pub deps: Deps,
-    /// A rebuild failed after changing the state: the next one is whole.
-    pub stale: bool,
-    /// What an edit left to render after the pages open in a browser.
-    pub deferred: Option<super::targets::Targets>,
-    /// The search index is behind the content: it is written again after
-    /// the edited pages are served.
-    pub search_stale: bool,
 }
 
 /// What one changed path asks for.
@@ -87,7 +78,7 @@ impl Session {
     /// Builds the whole site.
     pub fn full(&mut self) -> Rebuild {
         let sink = MemorySink::default();
-        let (report, parts) = super::build(&self.root, &self.options, &sink, true);
+        let (report, parts) = crate::render::run_keeping(&self.root, &self.options, &sink);
         self.failing.clear();
         self.pending.clear();
         if report.has_errors() {
@@ -274,30 +265,4 @@ fn in_part(state: &State, started: Instant, mut diags: Vec<Diagnostic>, files: H
         diagnostics: diags,
     };
     Rebuild { report, files, whole: false }
-}
-
-/// Which sources the last build read: to tell an edit from a new file.
-pub(super) fn known_sources(parts: &Parts) -> (HashSet<PathBuf>, HashSet<PathBuf>) {
-    let root = &parts.config.root;
-    let mut files: HashSet<PathBuf> = HashSet::new();
-    for (_, doc) in parts.content.docs() {
-        files.insert(doc.file.clone());
-    }
-    for asset in &parts.content.assets {
-        files.insert(asset.from.strip_prefix(root).unwrap_or(&asset.from).to_path_buf());
-    }
-    let mut dirs = vec![root.join("assets")];
-    if let ThemeSource::Dir(dir) = &parts.config.theme {
-        dirs.push(dir.join("static"));
-        dirs.push(dir.join("templates"));
-    }
-    dirs.push(root.join("templates"));
-    for dir in dirs {
-        // What is refused was reported by the build that read these folders.
-        for (from, _) in super::extras::list_dir(root, &dir, &mut Vec::new()) {
-            files.insert(from.strip_prefix(root).unwrap_or(&from).to_path_buf());
-        }
-    }
-    let folders = files.iter().flat_map(|f| f.ancestors().skip(1).map(Path::to_path_buf)).collect();
-    (files, folders)
 }

@@ -4,18 +4,19 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
-use super::{Deps, Edit, changed_fields, timings};
-use crate::build::BuildOptions;
-use crate::build::Parts;
-use crate::build::extras::Calendars;
-use crate::build::pages;
-use crate::build::session::State;
-use crate::build::targets::{Targets, keep_bodies, render};
 use crate::content::{self, Kind, KindData, LoadOptions, Target};
 use crate::error::Diagnostic;
+use crate::live::deps::Deps;
+use crate::live::edit::{Edit, changed_fields, timings};
+use crate::live::state::State;
+use crate::live::targets::{Targets, keep_bodies, render};
 use crate::markdown::TermHtml;
 use crate::output::Sink;
 use crate::paths::slugify;
+use crate::render::BuildOptions;
+use crate::render::BuiltSite;
+use crate::render::extras::Calendars;
+use crate::render::pages;
 use crate::templates::context::Links;
 use crate::templates::site_value;
 
@@ -127,7 +128,7 @@ impl<'a> PageChange<'a> {
 
 /// Brings the glossary, related lists, order and values up to date after
 /// page `i` changed from `old`, and says what to render again.
-fn follow_page_edit(parts: &mut Parts, deps: &Deps, i: usize, old: &content::Page) -> Targets {
+fn follow_page_edit(parts: &mut BuiltSite, deps: &Deps, i: usize, old: &content::Page) -> Targets {
     let change = PageChange::new(&parts.content, i, old);
     let mut targets = Targets::default();
     targets.fresh_pages.insert(i);
@@ -149,7 +150,7 @@ fn follow_page_edit(parts: &mut Parts, deps: &Deps, i: usize, old: &content::Pag
 }
 
 /// The glossary's "used in" lists, related explainers and the section's order.
-fn update_content(parts: &mut Parts, change: &PageChange, targets: &mut Targets) {
+fn update_content(parts: &mut BuiltSite, change: &PageChange, targets: &mut Targets) {
     let content = &mut parts.content;
     let title_changed = change.old.doc.meta.title != content.pages[change.page].doc.meta.title;
     // "Used in" lists are in order of title.
@@ -182,7 +183,7 @@ fn update_content(parts: &mut Parts, change: &PageChange, targets: &mut Targets)
 
 /// The page's value, its section's and the lookup functions' data; returns
 /// the fields of the page's value that changed.
-fn update_values(parts: &mut Parts, change: &PageChange) -> HashSet<String> {
+fn update_values(parts: &mut BuiltSite, change: &PageChange) -> HashSet<String> {
     let (i, section) = (change.page, change.section);
     let content = &parts.content;
     let links = Links { config: &parts.config, content, today: parts.today };
@@ -203,7 +204,13 @@ fn update_values(parts: &mut Parts, change: &PageChange) -> HashSet<String> {
 
 /// The listings, lists and files that show the page, where what they show
 /// of it changed.
-fn shown_elsewhere(parts: &Parts, deps: &Deps, change: &PageChange, fields: &HashSet<String>, targets: &mut Targets) {
+fn shown_elsewhere(
+    parts: &BuiltSite,
+    deps: &Deps,
+    change: &PageChange,
+    fields: &HashSet<String>,
+    targets: &mut Targets,
+) {
     let content = &parts.content;
     let (i, section, kind) = (change.page, change.section, change.kind);
     let shown = |name: &str| fields.contains(name);
@@ -241,7 +248,7 @@ fn shown_elsewhere(parts: &Parts, deps: &Deps, change: &PageChange, fields: &Has
 
 /// A term's short definition changed: its tooltip, and every page and
 /// section that carries it in its body.
-fn new_definition(parts: &mut Parts, i: usize, targets: &mut Targets) {
+fn new_definition(parts: &mut BuiltSite, i: usize, targets: &mut Targets) {
     let content = &parts.content;
     let Some(&t) = content.glossary.of_page.get(&i) else { return };
     let links = Links { config: &parts.config, content, today: parts.today };

@@ -4,13 +4,13 @@ use std::collections::{BTreeSet, HashSet};
 
 use rayon::prelude::*;
 
-use super::Parts;
-use super::extras::Generated;
-use super::incremental::Deps;
-use super::pages::{self, Render};
+use super::deps::Deps;
 use crate::content::{Content, Target};
 use crate::error::Diagnostic;
 use crate::output::Sink;
+use crate::render::BuiltSite;
+use crate::render::extras::Generated;
+use crate::render::pages::{self, Render};
 use crate::templates::Templates;
 use crate::templates::context::Links;
 
@@ -39,7 +39,7 @@ impl Targets {
     }
 
     /// Takes out the pages and sections whose output file `first` picks.
-    pub fn split_off(&mut self, parts: &Parts, first: &dyn Fn(&str) -> bool) -> Targets {
+    pub fn split_off(&mut self, parts: &BuiltSite, first: &dyn Fn(&str) -> bool) -> Targets {
         let content = &parts.content;
         let mut head = Targets::default();
         self.pages.retain(|&i| !(first(&output_key(&content.pages[i].doc.url)) && head.pages.insert(i)));
@@ -52,7 +52,7 @@ impl Targets {
     /// or are built on `template`.
     pub fn widen(
         &mut self,
-        parts: &Parts,
+        parts: &BuiltSite,
         deps: &Deps,
         fields: &HashSet<String>,
         page_fields: &HashSet<String>,
@@ -78,7 +78,7 @@ impl Targets {
 }
 
 /// The files, relative to the output, of the pages and sections in `targets`.
-pub fn outputs(parts: &Parts, targets: &Targets) -> Vec<String> {
+pub fn outputs(parts: &BuiltSite, targets: &Targets) -> Vec<String> {
     let content = &parts.content;
     let pages = targets.pages.iter().chain(&targets.fresh_pages).map(|&i| &content.pages[i].doc.url);
     let sections = targets.sections.iter().chain(&targets.fresh_sections).map(|&i| &content.sections[i].doc.url);
@@ -91,7 +91,7 @@ pub fn output_key(url: &crate::paths::UrlPath) -> String {
 
 /// Renders `targets` into `sink`; returns problems and the bodies rendered afresh.
 pub fn render(
-    parts: &Parts,
+    parts: &BuiltSite,
     templates: &Templates,
     targets: &Targets,
     sink: &dyn Sink,
@@ -145,13 +145,13 @@ pub fn render(
     if targets.generated != Generated::default() {
         let p = &parts.prepared;
         let values = (&p.config_value, &p.site);
-        super::extras::write_generated(&r.links, templates, values, &targets.generated, sink, &mut diags);
+        crate::render::extras::write_generated(&r.links, templates, values, &targets.generated, sink, &mut diags);
     }
     (diags, fresh.into_iter().filter_map(|(t, b)| b.map(|b| (t, b))).collect())
 }
 
 /// Keeps bodies rendered afresh for the next rebuild.
-pub fn keep_bodies(parts: &mut Parts, fresh: Vec<(Target, String)>) {
+pub fn keep_bodies(parts: &mut BuiltSite, fresh: Vec<(Target, String)>) {
     for (target, body) in fresh {
         let slot = match target {
             Target::Page(i) => parts.bodies.pages.get_mut(i),

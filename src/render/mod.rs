@@ -5,14 +5,10 @@
 //! and the caller decides (from the errors) whether the output is kept.
 
 mod calendar;
-mod extras;
+pub(crate) mod extras;
 mod feed;
-mod incremental;
-mod pages;
-mod search;
-mod session;
-mod targets;
-mod uses;
+pub(crate) mod pages;
+pub(crate) mod search;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -24,8 +20,6 @@ use crate::content::{self, Content, LoadOptions};
 use crate::error::{Diagnostic, Severity};
 use crate::output::Sink;
 use crate::templates;
-
-pub use session::{Rebuild, Session};
 
 /// Choices a build is run with.
 #[derive(Debug, Clone, Default)]
@@ -55,15 +49,22 @@ impl Report {
 
 /// Reads the site at `root` and renders it into `sink`.
 pub fn run(root: &Path, options: &BuildOptions, sink: &dyn Sink) -> Report {
-    let (report, parts) = build(root, options, sink, false);
-    if let Some(parts) = parts {
-        drop_later(parts);
+    let (report, site) = build(root, options, sink, false);
+    if let Some(site) = site {
+        drop_later(site);
     }
     report
 }
 
+/// [`run`], also giving back the site as loaded and the rendered bodies of
+/// its pages, for a live build ([`crate::live`]) to rebuild in part later.
+/// No site comes back when config or templates could not be loaded.
+pub fn run_keeping(root: &Path, options: &BuildOptions, sink: &dyn Sink) -> (Report, Option<BuiltSite>) {
+    build(root, options, sink, true)
+}
+
 /// A build's loaded site and rendering state, kept by a [`Session`].
-pub struct Parts {
+pub struct BuiltSite {
     pub config: Config,
     pub content: Content,
     pub templates: templates::Templates,
@@ -76,7 +77,7 @@ pub struct Parts {
 /// The build; with `keep`, also what it loaded and the rendered bodies,
 /// for rebuilding in part later. No parts come back when config or
 /// templates could not be loaded.
-fn build(root: &Path, options: &BuildOptions, sink: &dyn Sink, keep: bool) -> (Report, Option<Parts>) {
+fn build(root: &Path, options: &BuildOptions, sink: &dyn Sink, keep: bool) -> (Report, Option<BuiltSite>) {
     let started = Instant::now();
     let mut report = Report::default();
     let mut config = match config::load(root) {
@@ -135,7 +136,7 @@ fn build(root: &Path, options: &BuildOptions, sink: &dyn Sink, keep: bool) -> (R
     crate::error::normalize(&mut diags);
     report.diagnostics = diags;
     report.elapsed = started.elapsed();
-    let parts = kept.map(|(templates, prepared, bodies, highlighter)| Parts {
+    let parts = kept.map(|(templates, prepared, bodies, highlighter)| BuiltSite {
         config,
         content,
         templates,
