@@ -245,12 +245,10 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
 
     let theme_name = raw.theme.as_ref().map_or("default", |t| t.get_ref().as_str()).to_string();
     let theme_dir = root.join("themes").join(&theme_name);
-    // A theme is a folder of themes/, named: `../x` or `/x` would read
-    // templates and publish files from outside the site.
-    let plain = Path::new(&theme_name).components().eq([std::path::Component::Normal(theme_name.as_ref())]);
-    let theme = if !plain {
+    let theme = if !is_folder_name(&theme_name) {
+        // `../../x` would read templates, and publish static files, from outside the site.
+        let reason = "must be the name of a folder under themes/, like \"default\"".into();
         let span = raw.theme.as_ref().map_or(0..0, |t| t.span());
-        let reason = "a theme is named by its folder in themes/, without `/` or `..`".to_string();
         errors.push(Diagnostic::error(Problem::BadValue { key: "theme".into(), reason }, at(span)));
         ThemeSource::Builtin
     } else if theme_dir.is_dir() {
@@ -285,6 +283,11 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
         search: raw.search,
         extra: raw.extra,
     })
+}
+
+/// Whether `name` is one folder's name: not empty, no separator, not `.` or `..`.
+fn is_folder_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0', ':'])
 }
 
 /// An IANA time zone by name, or the problem with a nearest-name suggestion.
@@ -369,6 +372,16 @@ mod tests {
         );
         assert_eq!(errs[1].location.as_ref().unwrap().column, 12);
         assert_eq!(errs[2].problem, Problem::ThemeNotFound("nope".into()));
+    }
+
+    #[test]
+    fn a_theme_is_a_folder_under_themes_never_a_path_out_of_it() {
+        for bad in ["../../elsewhere", "..", ".", "", "a/b", "a\\b", "/etc", "c:x"] {
+            let text = format!("title = \"H\"\nbase_url = \"https://e.org\"\ntheme = {bad:?}\n");
+            let errs = load_str(&text).unwrap_err();
+            assert!(matches!(&errs[0].problem, Problem::BadValue { key, .. } if key == "theme"), "{bad}: {errs:?}");
+            assert_eq!(errs[0].location.as_ref().unwrap().line, 3);
+        }
     }
 
     #[test]

@@ -58,6 +58,15 @@ pub enum Problem {
     SkippedHeadingLevel { from: u8, to: u8 },
     #[error("no syntax highlighting for language `{0}`; the code is shown plain")]
     UnknownLanguage(String),
+    #[error(
+        "`{url}` is a `{scheme}:` URL, which can run script in a reader's browser; link to an http, https or mailto URL or a path on the site{}",
+        if *.image { " (an image may also be a data: URL of a PNG, GIF, JPEG or WebP)" } else { "" }
+    )]
+    ScriptUrl { url: String, scheme: String, image: bool },
+    #[error(
+        "heading attribute `{0}` dropped: with raw_html = \"escape\", a heading keeps only its {{#id}} and {{.class}}"
+    )]
+    HeadingAttributeDropped(String),
     #[error("symbolic link loop: {0}")]
     LinkLoop(String),
     #[error("link points outside the site: {0}")]

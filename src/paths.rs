@@ -182,6 +182,77 @@ pub fn is_allowed_url(url: &str) -> bool {
     !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || "-.[]:".contains(c))
 }
 
+/// The scheme of `url` when a browser would run it as script or open it as
+/// a document of the author's making: `javascript`, `vbscript` or `data`.
+///
+/// The URL is read as a browser reads it: leading spaces and control
+/// characters go, every tab and line break goes, case does not count, so
+/// `" \tJaVa\nscript:"` is `javascript:`. Percent escapes are decoded too,
+/// which a browser would not do in a scheme: refusing a harmless
+/// `%6Aavascript:` costs nothing, missing a decoder that does is costly.
+/// Entities (`&#106;`) are not decoded: Markdown and TOML hand over text,
+/// and every writer escapes `&`. With `image`, a `data:` URL of a raster
+/// image (PNG, GIF, JPEG, WebP) is allowed, as an `<img>` cannot run it;
+/// SVG is not, as it can hold script.
+pub fn script_scheme(url: &str, image: bool) -> Option<&'static str> {
+    let decoded = percent_decoded(url);
+    let start = decoded.trim_start_matches(|c: char| c <= ' ' || c.is_control() || c.is_whitespace());
+    let mut chars = start.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    // Called for every link of every page: the scheme is read into a small
+    // buffer, and reading stops at the first character none of the three has.
+    let mut name = [0u8; 10];
+    let mut len = 0;
+    loop {
+        match chars.next()? {
+            ':' => break,
+            c if c.is_ascii_alphabetic() && len < name.len() => {
+                name[len] = c.to_ascii_lowercase() as u8;
+                len += 1;
+            }
+            _ => return None,
+        }
+    }
+    match &name[..len] {
+        b"javascript" => Some("javascript"),
+        b"vbscript" => Some("vbscript"),
+        b"data" if image && is_raster_data(chars) => None,
+        b"data" => Some("data"),
+        _ => None,
+    }
+}
+
+/// Whether the part of a `data:` URL after the colon declares a raster image.
+fn is_raster_data(rest: impl Iterator<Item = char>) -> bool {
+    let media: String = rest.take_while(|c| !matches!(c, ';' | ',')).take(16).collect();
+    let media = media.trim().to_ascii_lowercase();
+    matches!(media.as_str(), "image/png" | "image/gif" | "image/jpeg" | "image/webp")
+}
+
+/// `text` with its `%XX` escapes decoded (bytes that are not UTF-8 become U+FFFD).
+fn percent_decoded(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('%') {
+        return text.into();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
+        let escaped = hex.and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
+        match escaped {
+            Some(b) if bytes[i] == b'%' => {
+                out.push(b);
+                i += 3;
+            }
+            _ => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned().into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +308,53 @@ mod tests {
         }
         for bad in ["javascript:alert(1)", "ftp://x", "https://", "https://a b", "example.org", "mailto:nobody"] {
             assert!(!is_allowed_url(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn script_schemes_are_found_however_they_are_disguised() {
+        for (url, scheme) in [
+            ("javascript:alert(1)", "javascript"),
+            ("JaVaScRiPt:alert(1)", "javascript"),
+            ("\tjavascript:alert(1)", "javascript"),
+            (" \u{1}\u{b}javascript:alert(1)", "javascript"),
+            ("java\tscript:alert(1)", "javascript"),
+            ("java\r\nscript:alert(1)", "javascript"),
+            ("%6Aavascript:alert(1)", "javascript"),
+            ("javascript%3Aalert(1)", "javascript"),
+            ("\u{a0}javascript:alert(1)", "javascript"),
+            ("VBScript:msgbox(1)", "vbscript"),
+            ("data:text/html;base64,PHNjcmlwdD4=", "data"),
+            ("data:image/svg+xml;base64,PHN2Zz4=", "data"),
+            ("DATA:image/svg+xml,<svg onload=alert(1)>", "data"),
+        ] {
+            assert_eq!(script_scheme(url, false), Some(scheme), "{url:?}");
+            assert_eq!(script_scheme(url, true), Some(scheme), "{url:?} as an image");
+        }
+    }
+
+    #[test]
+    fn raster_data_urls_are_images_only_and_other_links_pass() {
+        for url in [
+            "data:image/png;base64,iVBORw0KGgo=",
+            "data:IMAGE/JPEG,x",
+            "data:image/webp;base64,UklG",
+            "data:image/gif,x",
+        ] {
+            assert_eq!(script_scheme(url, true), None, "{url}");
+            assert_eq!(script_scheme(url, false), Some("data"), "{url}");
+        }
+        for url in [
+            "https://example.org/javascript:x",
+            "/javascript/",
+            "#javascript:x",
+            "mailto:a@b.org",
+            "@/explainers/a.md",
+            "notjavascript:x",
+            "relative/path%zz",
+            "",
+        ] {
+            assert_eq!(script_scheme(url, false), None, "{url:?}");
         }
     }
 }

@@ -5,10 +5,14 @@
 //! checks), its table of contents, its outgoing links, its word count, and
 //! the glossary terms it mentions (which of them to link, and where; the
 //! glossary's [`Matcher`] finds them). [`render`] then turns the body into
-//! HTML with every `@/` link resolved and every term linked as the scan decided. Keeping the two apart lets link checking see
-//! the whole site without holding every page's HTML in memory.
+//! HTML with every `@/` link resolved and every term linked as the scan
+//! decided; [`guard`] keeps script out of it where the site asks. Keeping
+//! the two passes apart lets link checking see the whole site without
+//! holding every page's HTML in memory.
 
+mod footnotes;
 mod glossary;
+mod guard;
 mod highlight;
 mod render;
 mod scan;

@@ -63,12 +63,14 @@ const CLOSE_A: &str = "</a><span class=\"tip\" id=\"";
 const TOOLTIP: &str = "\" role=\"tooltip\">";
 const CLOSE_TIP: &str = "</span>";
 
-/// A page body as HTML, with anything worth a warning.
+/// A page body as HTML, with what is wrong in it.
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub html: String,
-    /// Problems with byte offsets into the body.
+    /// Problems worth a warning, with byte offsets into the body.
     pub warnings: Vec<(Problem, usize, usize)>,
+    /// Problems that fail the build (a URL that could run script, in escape mode).
+    pub errors: Vec<(Problem, usize, usize)>,
 }
 
 /// Renders `body`, whose first pass gave `scan`.
@@ -92,6 +94,7 @@ pub(super) fn render_with<'a>(
 ) -> Rendered {
     let events: Vec<(Event, Range<usize>)> = super::events(body, options).collect();
     let mut state = State {
+        body,
         config,
         links,
         highlighter,
@@ -103,6 +106,7 @@ pub(super) fn render_with<'a>(
         open_links: Vec::new(),
         out: Vec::with_capacity(events.len() + 12 * scan.term_links.len()),
         warnings: Vec::new(),
+        errors: Vec::new(),
         numbers: HashMap::new(),
         references: HashMap::new(),
         definitions: HashMap::new(),
@@ -114,11 +118,14 @@ pub(super) fn render_with<'a>(
     state.finish_footnotes();
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
-    Rendered { html, warnings: state.warnings }
+    Rendered { html, warnings: state.warnings, errors: state.errors }
 }
 
-struct State<'a> {
-    config: &'a MarkdownConfig,
+/// The render pass under way; [`super::footnotes`] and [`super::guard`]
+/// add to it.
+pub(super) struct State<'a> {
+    pub(super) body: &'a str,
+    pub(super) config: &'a MarkdownConfig,
     links: &'a dyn LinkResolver,
     highlighter: &'a Highlighter,
     scan: &'a Scan,
@@ -129,19 +136,32 @@ struct State<'a> {
     tips: usize,
     /// Terms whose tooltip id (`tip-slug`) the page already has.
     tipped: Vec<usize>,
-    /// For each link being written: the tooltip to close it with, if it names a term.
-    open_links: Vec<Option<Tip<'a>>>,
-    out: Vec<Event<'a>>,
-    warnings: Vec<(Problem, usize, usize)>,
+    /// For each link being written: how to close it.
+    pub(super) open_links: Vec<Open<'a>>,
+    pub(super) out: Vec<Event<'a>>,
+    pub(super) warnings: Vec<(Problem, usize, usize)>,
+    pub(super) errors: Vec<(Problem, usize, usize)>,
     /// Footnote name to its number, in order of first reference.
-    numbers: HashMap<CowStr<'a>, usize>,
-    references: HashMap<usize, usize>,
-    definitions: HashMap<CowStr<'a>, Vec<Event<'a>>>,
+    pub(super) numbers: HashMap<CowStr<'a>, usize>,
+    pub(super) references: HashMap<usize, usize>,
+    pub(super) definitions: HashMap<CowStr<'a>, Vec<Event<'a>>>,
+}
+
+/// How a link being written ends.
+pub(super) enum Open<'a> {
+    Plain,
+    /// With the tooltip of the glossary term it names.
+    Term(Tip<'a>),
+    /// Not at all: the link was left out and only its text is written.
+    Dropped,
 }
 
 impl<'a> State<'a> {
     /// Handles the event at `i` and returns the index of the next one.
-    fn step(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize) -> usize {
+    pub(super) fn step(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize) -> usize {
+        if let Some(next) = self.guard_url(events, i) {
+            return next;
+        }
         let config = self.config;
         let terms = self.terms_at(i);
         match &events[i].0 {
@@ -149,29 +169,28 @@ impl<'a> State<'a> {
             Event::Start(Tag::Link { dest_url, .. }) if !terms.is_empty() => {
                 let mut href = String::new();
                 let _ = escape_href(&mut href, &self.resolve(dest_url).unwrap_or_else(|| dest_url.to_string()));
-                let tip = self.open_term_link(terms[0].term, Some(CowStr::from(href)));
-                if tip.is_none() {
-                    self.push_link(&events[i].0);
+                match self.open_term_link(terms[0].term, Some(CowStr::from(href))) {
+                    Some(tip) => self.open_links.push(Open::Term(tip)),
+                    None => {
+                        self.push_link(&events[i].0);
+                        self.open_links.push(Open::Plain);
+                    }
                 }
-                self.open_links.push(tip);
             }
             Event::Start(Tag::Link { .. }) => {
-                self.open_links.push(None);
+                self.open_links.push(Open::Plain);
                 self.push_link(&events[i].0);
             }
-            Event::End(TagEnd::Link) => match self.open_links.pop().flatten() {
-                Some(tip) => self.close_term_link(tip),
-                None => self.out.push(Event::End(TagEnd::Link)),
+            Event::End(TagEnd::Link) => match self.open_links.pop() {
+                Some(Open::Term(tip)) => self.close_term_link(tip),
+                Some(Open::Dropped) => {}
+                Some(Open::Plain) | None => self.out.push(Event::End(TagEnd::Link)),
             },
             Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
                 let id = self.scan.headings.get(self.headings).map(|h| CowStr::from(h.id.clone()));
                 self.headings += 1;
-                self.out.push(Event::Start(Tag::Heading {
-                    level: *level,
-                    id,
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                }));
+                let attrs = self.heading_attrs(attrs, &events[i].1);
+                self.out.push(Event::Start(Tag::Heading { level: *level, id, classes: classes.clone(), attrs }));
             }
             Event::Start(Tag::Paragraph) => {
                 if let Some(next) = self.figure(events, i) {
@@ -331,7 +350,8 @@ impl<'a> State<'a> {
         let Some((Event::Start(Tag::Image { dest_url, title, .. }), _)) = events.get(i + 1) else {
             return None;
         };
-        if title.is_empty() {
+        // An image that may not be written as it is goes the ordinary way, past the guard.
+        if title.is_empty() || crate::paths::script_scheme(dest_url, true).is_some() {
             return None;
         }
         let mut alt = String::new();
@@ -394,62 +414,11 @@ impl<'a> State<'a> {
         self.out.push(Event::Html(html.into()));
         j + 1
     }
-
-    fn footnote_reference(&mut self, name: CowStr<'a>) {
-        let next = self.numbers.len() + 1;
-        let n = *self.numbers.entry(name).or_insert(next);
-        let count = self.references.entry(n).or_insert(0);
-        *count += 1;
-        let id = if *count == 1 { format!("fnref-{n}") } else { format!("fnref-{n}-{count}") };
-        let html = format!("<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" id=\"{id}\">{n}</a></sup>");
-        self.out.push(Event::Html(html.into()));
-    }
-
-    /// Takes a definition out of the flow; it is written at the end.
-    fn footnote_definition(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize, name: CowStr<'a>) -> usize {
-        let saved = std::mem::take(&mut self.out);
-        let mut j = i + 1;
-        while let Some((event, _)) = events.get(j) {
-            if matches!(event, Event::End(TagEnd::FootnoteDefinition)) {
-                break;
-            }
-            j = self.step(events, j);
-        }
-        let body = std::mem::replace(&mut self.out, saved);
-        self.definitions.entry(name).or_insert(body);
-        j + 1
-    }
-
-    /// Writes the referenced footnotes, in order of first reference, each
-    /// with a link back to where it was cited. Unreferenced ones are dropped.
-    fn finish_footnotes(&mut self) {
-        if self.numbers.is_empty() {
-            return;
-        }
-        let mut order: Vec<_> = self.numbers.iter().map(|(k, v)| (*v, k.clone())).collect();
-        order.sort_by_key(|(n, _)| *n);
-        self.out.push(Event::Html("<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n".into()));
-        for (n, name) in order {
-            self.out.push(Event::Html(format!("<li id=\"fn-{n}\">\n").into()));
-            let mut body = self.definitions.remove(&name).unwrap_or_default();
-            let back = Event::Html(
-                format!(" <a href=\"#fnref-{n}\" class=\"footnote-back\" aria-label=\"Back to reference {n}\">↩</a>")
-                    .into(),
-            );
-            match body.last() {
-                Some(Event::End(TagEnd::Paragraph)) => body.insert(body.len() - 1, back),
-                _ => body.push(back),
-            }
-            self.out.extend(body);
-            self.out.push(Event::Html("</li>\n".into()));
-        }
-        self.out.push(Event::Html("</ol>\n</section>\n".into()));
-    }
 }
 
 /// A term link's tooltip, written after the link: ready-made, or with its
 /// own id and the escaped definition.
-enum Tip<'a> {
+pub(super) enum Tip<'a> {
     Ready(&'a str),
     Pieces { id: CowStr<'a>, short: &'a str },
 }

@@ -203,12 +203,15 @@ impl Render<'_> {
         Resolver { links: &self.links, terms: &self.prepared.term_tips }
     }
 
-    /// The body of `doc` as HTML, with its warnings as diagnostics.
+    /// The body of `doc` as HTML, with its problems as diagnostics.
     fn body(&self, doc: &Doc, diags: &mut Vec<Diagnostic>) -> String {
         let config = &self.links.config.markdown;
         let rendered = markdown::render(doc.body(), &doc.scan, config, &self.resolver(), self.highlighter);
         for (problem, offset, len) in rendered.warnings {
             diags.push(Diagnostic::warning(problem, doc.body_location(offset, len)));
+        }
+        for (problem, offset, len) in rendered.errors {
+            diags.push(Diagnostic::error(problem, doc.body_location(offset, len)));
         }
         rendered.html
     }

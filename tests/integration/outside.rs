@@ -81,7 +81,7 @@ fn a_theme_named_by_a_path_is_refused() {
     for theme in [path.as_str(), "../x", "/etc", "a/b", ".."] {
         site.write("site.toml", format!("title = \"T\"\nbase_url = \"https://example.org\"\ntheme = \"{theme}\"\n"));
         let run = site.build().expect(1);
-        assert!(run.stderr.contains("`theme`: a theme is named by its folder in themes/"), "{theme}: {}", run.stderr);
+        assert!(run.stderr.contains("`theme`: must be the name of a folder under themes/"), "{theme}: {}", run.stderr);
         assert!(run.stderr.contains("site.toml:3:9"), "{theme}: {}", run.stderr);
     }
 }
