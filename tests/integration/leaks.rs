@@ -44,9 +44,20 @@ const EMBEDDING: &[&str] = &["iframe", "frame", "frameset", "object", "embed", "
 /// The theme's scripts, by their path under the site's `base_url`.
 const THEME_SCRIPTS: &[&str] = &["/js/glossary.js", "/js/search.js"];
 
-/// Every finding in `files`, a build of a site whose `base_url` has the
+/// Every finding in `files`, a build of a site whose `base_url` is
 /// `base_url` (`https://example.org/hub`), as `file: what`.
 pub fn find(files: &HashMap<PathBuf, Vec<u8>>, base_url: &str) -> Vec<String> {
+    scan(files, Some(base_url))
+}
+
+/// The findings that hold for any site, its HTML kept or not: XML, JSON and
+/// calendars that do not parse, theme files that changed.
+pub fn malformed(files: &HashMap<PathBuf, Vec<u8>>) -> Vec<String> {
+    scan(files, None)
+}
+
+/// With `base_url`, everything; without, only what [`malformed`] looks for.
+fn scan(files: &HashMap<PathBuf, Vec<u8>>, base_url: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
     let mut paths: Vec<&PathBuf> = files.keys().collect();
     paths.sort();
@@ -55,7 +66,11 @@ pub fn find(files: &HashMap<PathBuf, Vec<u8>>, base_url: &str) -> Vec<String> {
         let bytes = &files[path];
         let mut found = Vec::new();
         match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-            "html" | "htm" => html(&String::from_utf8_lossy(bytes), base_url, &mut found),
+            "html" | "htm" => {
+                if let Some(base_url) = base_url {
+                    html(&String::from_utf8_lossy(bytes), base_url, &mut found);
+                }
+            }
             "xml" => xml(&String::from_utf8_lossy(bytes), base_url, &mut found),
             "json" => json(bytes, &mut found),
             "ics" => calendar(&String::from_utf8_lossy(bytes), &mut found),
@@ -239,7 +254,7 @@ fn script_body(attrs: &[(String, String)], body: &str, out: &mut Vec<String>) {
     }
 }
 
-fn xml(text: &str, base_url: &str, out: &mut Vec<String>) {
+fn xml(text: &str, base_url: Option<&str>, out: &mut Vec<String>) {
     let doc = match roxmltree::Document::parse(text) {
         Ok(doc) => doc,
         Err(e) => return out.push(format!("XML does not parse: {e}")),
@@ -255,7 +270,9 @@ fn xml(text: &str, base_url: &str, out: &mut Vec<String>) {
         if matches!(tag, "loc" | "id" | "uri" | "icon" | "logo") {
             url_text(tag, text.trim(), out);
         }
-        if node.attribute("type") == Some("html") || node.attribute("type") == Some("xhtml") {
+        if let Some(base_url) = base_url
+            && matches!(node.attribute("type"), Some("html" | "xhtml"))
+        {
             html(&text, base_url, out);
         }
     }

@@ -1,5 +1,7 @@
 //! pamphlet's integration tests: one binary, driving fixture sites under
-//! `tests/sites/` through the real command line.
+//! `tests/sites/` through the real command line (and, where every output
+//! file is read, the hostile site and the fuzz test, through the build
+//! into memory).
 
 mod browser;
 mod build;
@@ -8,6 +10,7 @@ mod driver;
 mod errors;
 mod events;
 mod explainers;
+mod fuzz;
 mod glossary;
 mod hostile;
 mod incremental;
