@@ -34,7 +34,7 @@ enum Command {
         output: Option<PathBuf>,
         /// Use this base URL instead of site.toml's base_url
         #[arg(long, value_name = "URL", value_parser = parse_base_url)]
-        base_url: Option<String>,
+        base_url: Option<crate::paths::BaseUrl>,
         /// Include pages and sections marked `draft = true`
         #[arg(long)]
         drafts: bool,
@@ -101,12 +101,8 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     s.parse().map_err(|_| format!("`{s}` is not a date like 2026-03-02"))
 }
 
-fn parse_base_url(s: &str) -> Result<String, String> {
-    if (s.starts_with("http://") || s.starts_with("https://")) && crate::paths::is_allowed_url(s) {
-        Ok(s.to_string())
-    } else {
-        Err(format!("`{s}` is not an http or https URL"))
-    }
+fn parse_base_url(s: &str) -> Result<crate::paths::BaseUrl, String> {
+    crate::paths::BaseUrl::parse(s).map_err(|why| format!("`{s}` {why}"))
 }
 
 /// Runs pamphlet with the process's arguments and returns the exit status.
@@ -152,7 +148,7 @@ fn build_command(root: &Path, output: Option<&Path>, options: &BuildOptions) -> 
     // A folder that is not a site gets nothing written into it, not even
     // the output's lock or staging folder.
     let target = output.map_or_else(|| root.join("public"), Path::to_path_buf);
-    if let Err(diagnostics) = crate::config::load(root) {
+    if let Err(diagnostics) = crate::config::load(root, options.base_url.as_ref()) {
         error::print(&diagnostics);
         eprintln!("build failed; {} was left as it was", target.display());
         return 1;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{Diagnostic, Location, Problem, suggest};
+use crate::paths::BaseUrl;
 use crate::strict;
 
 /// What `site.toml` may say. Unknown keys are errors.
@@ -169,8 +170,8 @@ pub enum ThemeSource {
 pub struct Config {
     pub root: PathBuf,
     pub title: String,
-    /// Without a trailing slash.
-    pub base_url: String,
+    /// Parsed once; every URL the build writes is made from it.
+    pub base_url: BaseUrl,
     pub description: String,
     pub language: String,
     pub theme_name: String,
@@ -191,19 +192,14 @@ impl Config {
     pub fn content_dir(&self) -> PathBuf {
         self.root.join("content")
     }
-
-    /// The path part of `base_url` (`/hub` for `https://org.example/hub`), which
-    /// every link on the site starts with; empty for a site at a domain's root.
-    pub fn base_path(&self) -> &str {
-        let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
-        after_scheme.find('/').map_or("", |i| &after_scheme[i..])
-    }
 }
 
 pub const FILE: &str = "site.toml";
 
 /// Reads and validates `ROOT/site.toml`, reporting every problem found.
-pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+/// `base_url`, when given (`--base-url`, or serve's own address), replaces
+/// site.toml's.
+pub fn load(root: &Path, base_url: Option<&BaseUrl>) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(FILE);
     let file = Path::new(FILE);
     let source = match std::fs::read(&path) {
@@ -214,18 +210,21 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         }
     };
     let raw: RawConfig = strict::parse(file, &source, 0, &source).map_err(|d| vec![d])?;
-    resolve(root, raw, &source)
+    let mut config = resolve(root, raw, &source)?;
+    if let Some(url) = base_url {
+        config.base_url = url.clone();
+    }
+    Ok(config)
 }
 
 fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let at = |span: std::ops::Range<usize>| Location::at(FILE, source, span.start, span.len());
 
-    let base_url = raw.base_url.get_ref().trim_end_matches('/').to_string();
-    if !base_url.starts_with("http") || !crate::paths::is_allowed_url(raw.base_url.get_ref()) {
-        let reason = "must be an http or https URL, like \"https://example.org\"".into();
+    let base_url = BaseUrl::parse(raw.base_url.get_ref()).unwrap_or_else(|reason| {
         errors.push(Diagnostic::error(Problem::BadValue { key: "base_url".into(), reason }, at(raw.base_url.span())));
-    }
+        BaseUrl::parse("https://example.org").expect("a valid base URL")
+    });
 
     if !is_language_tag(raw.language.get_ref()) {
         let reason = "must be a language tag, like \"en\" or \"fr-BE\"".into();
@@ -311,7 +310,7 @@ mod tests {
     #[test]
     fn a_minimal_config_gets_defaults() {
         let c = load_str("title = \"Hub\"\nbase_url = \"https://example.org/\"\n").unwrap();
-        assert_eq!(c.base_url, "https://example.org");
+        assert_eq!(c.base_url.as_str(), "https://example.org");
         assert_eq!(c.language, "en");
         assert_eq!(c.timezone_name, "UTC");
         assert!(matches!(c.theme, ThemeSource::Builtin));
@@ -345,9 +344,9 @@ mod tests {
     #[test]
     fn base_path_is_the_path_of_base_url() {
         let c = load_str("title = \"Hub\"\nbase_url = \"https://org.example/hub/\"\n").unwrap();
-        assert_eq!(c.base_path(), "/hub");
+        assert_eq!(c.base_url.path(), "/hub");
         let c = load_str("title = \"Hub\"\nbase_url = \"https://org.example\"\n").unwrap();
-        assert_eq!(c.base_path(), "");
+        assert_eq!(c.base_url.path(), "");
     }
 
     #[test]

@@ -88,7 +88,7 @@ fn section_for(content: &Path, kind: NewKind) -> Option<PathBuf> {
 
 /// Writes a new page of `kind` titled `title`; returns its path.
 pub fn new_page(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, Diagnostic> {
-    let config = crate::config::load(root).map_err(|mut d| d.remove(0))?;
+    let config = crate::config::load(root, None).map_err(|mut d| d.remove(0))?;
     let slug = slugify(title);
     if slug.is_empty() {
         let reason = "the title needs letters or digits to name the file".into();

@@ -1,6 +1,6 @@
 //! Walking a site's folders: `content/`, `templates/`, a theme's folders
 //! and `assets/` are all listed here, so every folder pamphlet reads keeps
-//! one rule. Links are followed only while they lead somewhere inside the
+//! one rule. Site are followed only while they lead somewhere inside the
 //! site; one that leads out (the folder itself, a folder in it, or a single
 //! file) is an error naming it, and nothing behind it is read. A site is
 //! often a clone of someone else's repository: a link to `~/.ssh` in its

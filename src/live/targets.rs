@@ -12,7 +12,7 @@ use crate::render::BuiltSite;
 use crate::render::extras::Generated;
 use crate::render::pages::{self, Render};
 use crate::templates::Templates;
-use crate::templates::context::Links;
+use crate::templates::context::Site;
 
 /// What to render again.
 #[derive(Default, Debug)]
@@ -98,7 +98,7 @@ pub fn render(
 ) -> (Vec<Diagnostic>, Vec<(Target, String)>) {
     let content: &Content = &parts.content;
     let r = Render {
-        links: Links { config: &parts.config, content, today: parts.today },
+        site: Site::new(&parts.config, content, parts.today),
         templates,
         prepared: &parts.prepared,
         highlighter: &parts.highlighter,
@@ -145,7 +145,7 @@ pub fn render(
     if targets.generated != Generated::default() {
         let p = &parts.prepared;
         let values = (&p.config_value, &p.site);
-        crate::render::extras::write_generated(&r.links, templates, values, &targets.generated, sink, &mut diags);
+        crate::render::extras::write_generated(&r.site, templates, values, &targets.generated, sink, &mut diags);
     }
     (diags, fresh.into_iter().filter_map(|(t, b)| b.map(|b| (t, b))).collect())
 }

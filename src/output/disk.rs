@@ -164,7 +164,7 @@ impl Failures {
 }
 
 /// Removes a folder tree, its subfolders in parallel: an old site of tens
-/// of thousands of pages goes noticeably faster than one at a time. Links
+/// of thousands of pages goes noticeably faster than one at a time. Site
 /// are removed, never followed (`file_type` and `remove_dir_all` do not
 /// follow them).
 fn remove_tree(dir: &Path) -> io::Result<()> {

@@ -14,13 +14,13 @@ use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, ToSpan};
 
 use crate::content::{Event, EventStatus, Page, When};
-use crate::templates::context::Links;
+use crate::templates::context::Site;
 
 /// One event and the page it is on.
 pub type Entry<'a> = (&'a Page, &'a Event);
 
 /// A whole calendar (`VCALENDAR`) holding `events`, with CRLF line ends.
-pub fn calendar(links: &Links, name: &str, events: &[Entry]) -> String {
+pub fn calendar(site: &Site, name: &str, events: &[Entry]) -> String {
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".to_string(),
@@ -33,7 +33,7 @@ pub fn calendar(links: &Links, name: &str, events: &[Entry]) -> String {
         lines.extend(vtimezone(&zone, &tz, from, to));
     }
     for (page, event) in events {
-        lines.extend(vevent(links, page, event));
+        lines.extend(vevent(site, page, event));
     }
     lines.push("END:VCALENDAR".to_string());
     let mut out = String::new();
@@ -134,12 +134,11 @@ fn time_property(name: &str, event: &Event, when: When) -> Option<String> {
 }
 
 /// One `VEVENT`.
-fn vevent(links: &Links, page: &Page, event: &Event) -> Vec<String> {
+fn vevent(site: &Site, page: &Page, event: &Event) -> Vec<String> {
     let doc = &page.doc;
-    let permalink = links.permalink(&doc.url);
-    let host = links.config.base_url.split_once("://").map_or("", |(_, rest)| rest);
-    let host = host.split('/').next().unwrap_or(host);
-    let uid = format!("{}@{host}", links.path(&doc.url).trim_matches('/'));
+    let permalink = site.permalink(&doc.url);
+    let host = site.config.base_url.host();
+    let uid = format!("{}@{host}", site.path(&doc.url).trim_matches('/'));
     let stamp = doc
         .meta
         .updated

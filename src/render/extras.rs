@@ -12,15 +12,15 @@ use crate::content::KindData;
 use crate::error::{Diagnostic, Location};
 use crate::output::Sink;
 use crate::paths::UrlPath;
-use crate::templates::context::Links;
+use crate::templates::context::Site;
 use crate::templates::{Templates, base_context, builtin};
 
 /// Writes everything that is not a page, section or tag page.
 pub fn write_all(
-    links: &Links,
+    site: &Site,
     templates: &Templates,
     config: &Value,
-    site: &Value,
+    site_value: &Value,
     sink: &dyn Sink,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
@@ -32,7 +32,7 @@ pub fn write_all(
         calendars: Calendars::All,
         fixed: true,
     };
-    write_generated(links, templates, (config, site), &all, sink, diags) + copy_static(links, sink, diags)
+    write_generated(site, templates, (config, site_value), &all, sink, diags) + copy_static(site, sink, diags)
 }
 
 /// Which of the generated files to write.
@@ -62,46 +62,46 @@ pub enum Calendars {
 /// The files made from the content: 404, redirects, calendars, feed,
 /// sitemap, robots.txt and the highlighting stylesheet (those `which` names).
 pub fn write_generated(
-    links: &Links,
+    site: &Site,
     templates: &Templates,
-    (config, site): (&Value, &Value),
+    (config, site_value): (&Value, &Value),
     which: &Generated,
     sink: &dyn Sink,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if which.not_found && templates.has("404.html") {
-        let ctx = base_context(config, site, &format!("{}/404.html", links.config.base_path()));
+        let ctx = base_context(config, site_value, &site.config.base_url.local("/404.html"));
         match templates.render("404.html", &ctx) {
             Ok(html) => files.push((PathBuf::from("404.html"), html.into_bytes())),
             Err(d) => diags.push(d),
         }
     }
     if which.search_page {
-        match super::search::page(links, templates, config, site) {
+        match super::search::page(site, templates, config, site_value) {
             Some(Ok(file)) => files.push(file),
             Some(Err(d)) => diags.push(d),
             None => {}
         }
     }
-    for (_, doc) in links.content.docs().filter(|_| which.fixed) {
+    for (_, doc) in site.content.docs().filter(|_| which.fixed) {
         for from in &doc.redirect_from {
             files.push((
                 from.output_file(),
-                redirect_page(&links.config.language, &links.permalink(&doc.url)).into_bytes(),
+                redirect_page(&site.config.language, &site.permalink(&doc.url)).into_bytes(),
             ));
         }
     }
     // Each of these reads the whole site; they are made side by side.
     let ((ics, atom), (map, css)) = rayon::join(
-        || rayon::join(|| calendars(links, which.calendars), || which.feed.then(|| super::feed::atom(links))),
-        || rayon::join(|| which.sitemap.then(|| sitemap(links)), || which.fixed.then(crate::markdown::stylesheet)),
+        || rayon::join(|| calendars(site, which.calendars), || which.feed.then(|| super::feed::atom(site))),
+        || rayon::join(|| which.sitemap.then(|| sitemap(site)), || which.fixed.then(crate::markdown::stylesheet)),
     );
     files.extend(ics);
     files.extend(atom.map(|atom| (PathBuf::from("atom.xml"), atom.into_bytes())));
     files.extend(map.map(|map| (PathBuf::from("sitemap.xml"), map.into_bytes())));
     if which.fixed {
-        files.push((PathBuf::from("robots.txt"), robots(links).into_bytes()));
+        files.push((PathBuf::from("robots.txt"), robots(site).into_bytes()));
     }
     files.extend(css.map(|css| (PathBuf::from("syntax.css"), css.into_bytes())));
     let count = files.len();
@@ -113,11 +113,11 @@ pub fn write_generated(
 
 /// `event.ics` beside each event page (or just one), and `events.ics` with
 /// them all (when there are any), soonest first.
-fn calendars(links: &Links, which: Calendars) -> Vec<(PathBuf, Vec<u8>)> {
+fn calendars(site: &Site, which: Calendars) -> Vec<(PathBuf, Vec<u8>)> {
     if which == Calendars::None {
         return Vec::new();
     }
-    let mut events: Vec<super::calendar::Entry> = links
+    let mut events: Vec<super::calendar::Entry> = site
         .content
         .pages
         .iter()
@@ -129,20 +129,20 @@ fn calendars(links: &Links, which: Calendars) -> Vec<(PathBuf, Vec<u8>)> {
         .collect();
     events.sort_by_key(|(p, e)| (e.start_instant(), p.doc.source.clone()));
     let one = match which {
-        Calendars::One(i) => Some(&links.content.pages[i]),
+        Calendars::One(i) => Some(&site.content.pages[i]),
         _ => None,
     };
     let mut files: Vec<(PathBuf, Vec<u8>)> = events
         .par_iter()
         .filter(|(p, _)| one.is_none_or(|one| std::ptr::eq(*p, one)))
         .map(|entry| {
-            let text = super::calendar::calendar(links, &entry.0.doc.meta.title, std::slice::from_ref(entry));
+            let text = super::calendar::calendar(site, &entry.0.doc.meta.title, std::slice::from_ref(entry));
             (entry.0.doc.url.file("event.ics").output_file(), text.into_bytes())
         })
         .collect();
     if !events.is_empty() {
-        let name = format!("{}: events", links.config.title);
-        let all = super::calendar::calendar(links, &name, &events);
+        let name = format!("{}: events", site.config.title);
+        let all = super::calendar::calendar(site, &name, &events);
         files.push((UrlPath::root().file("events.ics").output_file(), all.into_bytes()));
     }
     files
@@ -176,11 +176,11 @@ pub(super) fn xml_escape(s: &str) -> String {
 }
 
 /// `sitemap.xml`: every page and section, sorted by URL, with the date it last changed.
-fn sitemap(links: &Links) -> String {
-    let mut entries: Vec<(String, Option<String>)> = links
+fn sitemap(site: &Site) -> String {
+    let mut entries: Vec<(String, Option<String>)> = site
         .content
         .docs()
-        .map(|(_, doc)| (links.permalink(&doc.url), doc.meta.updated.or(doc.meta.date).map(|d| d.to_string())))
+        .map(|(_, doc)| (site.permalink(&doc.url), doc.meta.updated.or(doc.meta.date).map(|d| d.to_string())))
         .collect();
     entries.sort();
     let mut xml = String::from(
@@ -201,18 +201,18 @@ fn sitemap(links: &Links) -> String {
     xml
 }
 
-fn robots(links: &Links) -> String {
-    let sitemap = UrlPath::parse("/sitemap.xml").map(|u| links.permalink(&u)).unwrap_or_default();
+fn robots(site: &Site) -> String {
+    let sitemap = UrlPath::parse("/sitemap.xml").map(|u| site.permalink(&u)).unwrap_or_default();
     format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 }
 
 /// Theme `static/`, then the site's `assets/`, then files beside pages in
 /// `content/`. A site file may not replace a theme file silently: the later
 /// one wins only for theme files, which sites are meant to override.
-pub fn copy_static(links: &Links, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
-    let config = links.config;
+pub fn copy_static(site: &Site, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
+    let config = site.config;
     let mut site_files: Vec<(PathBuf, PathBuf)> = list_dir(&config.root, &config.root.join("assets"), diags);
-    site_files.extend(links.content.assets.iter().map(|a| (a.from.clone(), a.to.clone())));
+    site_files.extend(site.content.assets.iter().map(|a| (a.from.clone(), a.to.clone())));
     let overridden = |rel: &Path| site_files.iter().any(|(_, to)| to == rel);
     let mut count = 0;
     match &config.theme {
@@ -253,7 +253,7 @@ fn copy(sink: &dyn Sink, from: &Path, to: &Path, diags: &mut Vec<Diagnostic>) ->
 }
 
 /// Files under `dir` (absolute, and relative to `dir`), as [`crate::walk`]
-/// lists them: hidden files skipped, links out of the site refused.
+/// lists them: hidden files skipped, site out of the site refused.
 pub fn list_dir(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, PathBuf)> {
     crate::walk::files(root, dir, diags).into_iter().map(|rel| (dir.join(&rel), rel)).collect()
 }

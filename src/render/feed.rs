@@ -11,7 +11,7 @@ use jiff::civil;
 use super::extras::xml_escape;
 use crate::content::{Kind, KindData, Page};
 use crate::paths::UrlPath;
-use crate::templates::context::Links;
+use crate::templates::context::Site;
 use crate::templates::event::when;
 
 struct Entry<'a> {
@@ -54,15 +54,15 @@ fn text(s: &str) -> String {
 }
 
 /// The whole feed.
-pub fn atom(links: &Links) -> String {
-    let config = links.config;
-    let mut entries: Vec<Entry> = links.content.pages.iter().filter_map(entry).collect();
+pub fn atom(site: &Site) -> String {
+    let config = site.config;
+    let mut entries: Vec<Entry> = site.content.pages.iter().filter_map(entry).collect();
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.page.doc.url.cmp(&b.page.doc.url)));
     if config.feed.limit > 0 {
         entries.truncate(config.feed.limit);
     }
-    let home = links.permalink(&UrlPath::root());
-    let feed_url = links.permalink(&UrlPath::root().file("atom.xml"));
+    let home = site.permalink(&UrlPath::root());
+    let feed_url = site.permalink(&UrlPath::root().file("atom.xml"));
     let updated = entries.iter().map(|e| e.updated).max().map_or_else(|| "1970-01-01T00:00:00Z".into(), stamp);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     xml.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", text(&config.language)));
@@ -78,7 +78,7 @@ pub fn atom(links: &Links) -> String {
     xml.push_str("  <generator>pamphlet</generator>\n");
     for e in &entries {
         let doc = &e.page.doc;
-        let permalink = text(&links.permalink(&doc.url));
+        let permalink = text(&site.permalink(&doc.url));
         xml.push_str("  <entry>\n");
         xml.push_str(&format!("    <title type=\"text\">{}</title>\n", text(&doc.meta.title)));
         xml.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{permalink}\"/>\n"));

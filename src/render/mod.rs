@@ -28,7 +28,7 @@ pub struct BuildOptions {
     /// The date events are judged against; today in the site's zone if unset.
     pub today: Option<civil::Date>,
     /// Overrides `base_url` from site.toml (for previews and staging hosts).
-    pub base_url: Option<String>,
+    pub base_url: Option<crate::paths::BaseUrl>,
 }
 
 /// What a build did.
@@ -74,22 +74,26 @@ pub struct BuiltSite {
     pub today: civil::Date,
 }
 
+impl BuiltSite {
+    /// The site view of this build, for rendering parts of it again.
+    pub fn site(&self) -> templates::Site<'_> {
+        templates::Site::new(&self.config, &self.content, self.today)
+    }
+}
+
 /// The build; with `keep`, also what it loaded and the rendered bodies,
 /// for rebuilding in part later. No parts come back when config or
 /// templates could not be loaded.
 fn build(root: &Path, options: &BuildOptions, sink: &dyn Sink, keep: bool) -> (Report, Option<BuiltSite>) {
     let started = Instant::now();
     let mut report = Report::default();
-    let mut config = match config::load(root) {
+    let config = match config::load(root, options.base_url.as_ref()) {
         Ok(c) => c,
         Err(diags) => {
             report.diagnostics = diags;
             return (report, None);
         }
     };
-    if let Some(url) = &options.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
-    }
     let timings = std::env::var_os("PAMPHLET_TIMINGS").is_some();
     let stage = |name: &str| {
         if timings {
@@ -105,19 +109,18 @@ fn build(root: &Path, options: &BuildOptions, sink: &dyn Sink, keep: bool) -> (R
     let mut kept = None;
     match templates::load(&config) {
         Ok(templates) => {
-            let links = templates::context::Links { config: &config, content: &content, today };
-            let prepared = pages::prepare(&links, &templates);
+            let site = templates::Site::new(&config, &content, today);
+            let prepared = pages::prepare(&site, &templates);
             stage("prepare");
             let highlighter = crate::markdown::Highlighter::default();
-            let r =
-                pages::Render { links, templates: &templates, prepared: &prepared, highlighter: &highlighter, sink };
+            let r = pages::Render { site, templates: &templates, prepared: &prepared, highlighter: &highlighter, sink };
             // The search index needs only the content: it is made while the
             // pages render, filling the time render leaves a core idle.
-            let index_links = templates::context::Links { config: &config, content: &content, today };
+            let index_site = templates::Site::new(&config, &content, today);
             let mut index_diags = Vec::new();
             let ((files, render_diags, bodies), indexed) = rayon::join(
                 || pages::render_all(&r, keep),
-                || search::write_index(&index_links, sink, &mut index_diags),
+                || search::write_index(&index_site, sink, &mut index_diags),
             );
             report.files = files + indexed;
             diags.extend(render_diags);

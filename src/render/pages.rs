@@ -10,20 +10,20 @@ use crate::error::{Diagnostic, Location, Problem};
 use crate::markdown::{self, Highlighter, LinkResolver, TermHtml};
 use crate::output::Sink;
 use crate::paths::UrlPath;
-use crate::templates::context::{self, ConfigContext, Links, OwnFields, Paginator};
+use crate::templates::context::{self, ConfigContext, OwnFields, Paginator, Site};
 use crate::templates::{Lookup, Templates, base_context, site_value, with_content};
 
-/// Resolves `@/` links to permalinks, and glossary terms to their pages and definitions.
+/// Resolves `@/` site to permalinks, and glossary terms to their pages and definitions.
 struct Resolver<'a> {
-    links: &'a Links<'a>,
-    /// Each glossary term's links, ready to write.
+    site: &'a Site<'a>,
+    /// Each glossary term's site, ready to write.
     terms: &'a [TermHtml],
 }
 
 impl LinkResolver for Resolver<'_> {
     fn resolve(&self, page: &str) -> Option<String> {
-        let content = self.links.content;
-        content.target_of(page).map(|t| self.links.permalink(&content.doc(t).url))
+        let content = self.site.content;
+        content.target_of(page).map(|t| self.site.permalink(&content.doc(t).url))
     }
 
     fn term(&self, term: usize) -> Option<&TermHtml> {
@@ -31,10 +31,10 @@ impl LinkResolver for Resolver<'_> {
     }
 }
 
-/// Each glossary term's links, ready to write: to its path (shorter than its
+/// Each glossary term's site, ready to write: to its path (shorter than its
 /// permalink, and the same page), with its short definition.
-fn term_tips(links: &Links) -> Vec<TermHtml> {
-    let content = links.content;
+fn term_tips(site: &Site) -> Vec<TermHtml> {
+    let content = site.content;
     let short = |page: &Page| match &page.data {
         crate::content::KindData::Term(t) => t.short.clone(),
         _ => String::new(),
@@ -45,7 +45,7 @@ fn term_tips(links: &Links) -> Vec<TermHtml> {
         .iter()
         .map(|t| {
             let page = &content.pages[t.page];
-            TermHtml::new(&links.path(&page.doc.url), &short(page), &t.slug)
+            TermHtml::new(&site.path(&page.doc.url), &short(page), &t.slug)
         })
         .collect()
 }
@@ -64,30 +64,30 @@ pub struct Prepared {
 
 /// Serializes every page and section, builds `site`, and gives the lookup
 /// functions their data.
-pub fn prepare(links: &Links, templates: &Templates) -> Prepared {
-    let content = links.content;
-    let page_values: Vec<Value> = (0..content.pages.len()).into_par_iter().map(|i| page_value(links, i)).collect();
+pub fn prepare(site: &Site, templates: &Templates) -> Prepared {
+    let content = site.content;
+    let page_values: Vec<Value> = (0..content.pages.len()).into_par_iter().map(|i| page_value(site, i)).collect();
     let section_values: Vec<Value> =
-        (0..content.sections.len()).map(|i| section_value(links, i, &page_values)).collect();
-    templates.set_lookup(lookup(links, &page_values, &section_values));
+        (0..content.sections.len()).map(|i| section_value(site, i, &page_values)).collect();
+    templates.set_lookup(lookup(site, &page_values, &section_values));
     Prepared {
-        config_value: Value::from_serializable(&ConfigContext::new(links.config)),
-        site: site_value(links, &page_values),
-        term_tips: term_tips(links),
+        config_value: Value::from_serializable(&ConfigContext::new(site.config)),
+        site: site_value(site, &page_values),
+        term_tips: term_tips(site),
         own_fields: own_fields(templates),
         page_values,
         section_values,
     }
 }
 
-pub fn page_value(links: &Links, i: usize) -> Value {
-    Value::from_serializable(&context::page(links, i))
+pub fn page_value(site: &Site, i: usize) -> Value {
+    Value::from_serializable(&context::page(site, i))
 }
 
 /// Section `i` with the values of the pages it lists.
-pub fn section_value(links: &Links, i: usize, page_values: &[Value]) -> Value {
-    let s = &links.content.sections[i];
-    let mut map = Value::from_serializable(&context::section(links, s)).into_map().unwrap_or_default();
+pub fn section_value(site: &Site, i: usize, page_values: &[Value]) -> Value {
+    let s = &site.content.sections[i];
+    let mut map = Value::from_serializable(&context::section(site, s)).into_map().unwrap_or_default();
     let pages: Vec<Value> = s.pages.iter().map(|&p| page_values[p].clone()).collect();
     map.insert("pages".into(), Value::from(pages));
     Value::from(map)
@@ -111,7 +111,7 @@ pub struct Bodies {
 
 /// One render: the content, its prepared values, and where files go.
 pub struct Render<'a> {
-    pub links: Links<'a>,
+    pub site: Site<'a>,
     pub templates: &'a Templates,
     pub prepared: &'a Prepared,
     pub highlighter: &'a Highlighter,
@@ -127,7 +127,7 @@ pub struct Rendered {
 /// Renders everything; returns how many files were written, problems, and
 /// (when `keep` is set) the bodies.
 pub fn render_all(r: &Render, keep: bool) -> (usize, Vec<Diagnostic>, Bodies) {
-    let content = r.links.content;
+    let content = r.site.content;
     let pages: Vec<Rendered> = (0..content.pages.len()).into_par_iter().map(|i| r.page(i, None, keep)).collect();
     let sections: Vec<Rendered> =
         (0..content.sections.len()).into_par_iter().map(|i| r.section(i, None, keep)).collect();
@@ -145,7 +145,7 @@ pub fn render_all(r: &Render, keep: bool) -> (usize, Vec<Diagnostic>, Bodies) {
     files += r.tags(None, &mut diags);
     files += r.catalog_views(&mut diags);
     files +=
-        super::extras::write_all(&r.links, r.templates, &r.prepared.config_value, &r.prepared.site, r.sink, &mut diags);
+        super::extras::write_all(&r.site, r.templates, &r.prepared.config_value, &r.prepared.site, r.sink, &mut diags);
     (files, diags, bodies)
 }
 
@@ -185,11 +185,11 @@ pub fn template_for(templates: &Templates, doc: &Doc, candidates: &[&str]) -> Re
     })
 }
 
-pub fn lookup(links: &Links, pages: &[Value], sections: &[Value]) -> Lookup {
-    let mut lookup = Lookup { base_url: links.config.base_url.clone(), ..Lookup::default() };
-    for (source, target) in &links.content.by_source {
-        let doc = links.content.doc(*target);
-        lookup.permalinks.insert(source.clone(), links.permalink(&doc.url));
+pub fn lookup(site: &Site, pages: &[Value], sections: &[Value]) -> Lookup {
+    let mut lookup = Lookup { base_url: Some(site.config.base_url.clone()), ..Lookup::default() };
+    for (source, target) in &site.content.by_source {
+        let doc = site.content.doc(*target);
+        lookup.permalinks.insert(source.clone(), site.permalink(&doc.url));
         match target {
             Target::Page(i) => lookup.pages.insert(source.clone(), pages[*i].clone()),
             Target::Section(i) => lookup.sections.insert(source.clone(), sections[*i].clone()),
@@ -200,12 +200,12 @@ pub fn lookup(links: &Links, pages: &[Value], sections: &[Value]) -> Lookup {
 
 impl Render<'_> {
     fn resolver(&self) -> Resolver<'_> {
-        Resolver { links: &self.links, terms: &self.prepared.term_tips }
+        Resolver { site: &self.site, terms: &self.prepared.term_tips }
     }
 
     /// The body of `doc` as HTML, with its problems as diagnostics.
     fn body(&self, doc: &Doc, diags: &mut Vec<Diagnostic>) -> String {
-        let config = &self.links.config.markdown;
+        let config = &self.site.config.markdown;
         let rendered = markdown::render(doc.body(), &doc.scan, config, &self.resolver(), self.highlighter);
         for (problem, offset, len) in rendered.warnings {
             diags.push(Diagnostic::warning(problem, doc.body_location(offset, len)));
@@ -242,12 +242,12 @@ impl Render<'_> {
 
     /// Renders page `i`, with `body` as its HTML when it is known already.
     pub fn page(&self, i: usize, body: Option<&str>, keep: bool) -> Rendered {
-        let page: &Page = &self.links.content.pages[i];
+        let page: &Page = &self.site.content.pages[i];
         let mut diags = Vec::new();
         if page.doc.shadowed {
             return Rendered { diags, body: None };
         }
-        let name = match page_template(self.templates, self.links.content, i) {
+        let name = match page_template(self.templates, self.site.content, i) {
             Ok(n) => n,
             Err(d) => return Rendered { diags: vec![d], body: None },
         };
@@ -256,13 +256,13 @@ impl Render<'_> {
             None => Some(self.body(&page.doc, &mut diags)),
         };
         let html = body.or(fresh.as_deref()).unwrap_or_default();
-        let path = self.links.path(&page.doc.url);
+        let path = self.site.path(&page.doc.url);
         let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &path);
         // One map: the page's value, its body and what only its own template sees.
         let mut value = self.prepared.page_values[i].clone().into_map().unwrap_or_default();
         value.insert("content".into(), Value::safe_string(html));
         if let Some(own) =
-            Value::from_serializable(&context::page_own(&self.links, i, self.prepared.own_fields)).into_map()
+            Value::from_serializable(&context::page_own(&self.site, i, self.prepared.own_fields)).into_map()
         {
             value.extend(own);
         }
@@ -278,12 +278,12 @@ impl Render<'_> {
     /// Renders section `i` (each page of it, when paginated), with `body`
     /// as its HTML when it is known already.
     pub fn section(&self, i: usize, body: Option<&str>, keep: bool) -> Rendered {
-        let section: &Section = &self.links.content.sections[i];
+        let section: &Section = &self.site.content.sections[i];
         let mut diags = Vec::new();
         if section.doc.shadowed {
             return Rendered { diags, body: None };
         }
-        let name = match section_template(self.templates, self.links.content, i) {
+        let name = match section_template(self.templates, self.site.content, i) {
             Ok(n) => n,
             Err(d) => return Rendered { diags: vec![d], body: None },
         };
@@ -307,13 +307,13 @@ impl Render<'_> {
             let paginator = section.paginate_by.map(|_| Paginator {
                 current: n + 1,
                 total,
-                previous: (n > 0).then(|| self.links.path(&section.doc.url.paginated(n))),
-                next: (n + 1 < total).then(|| self.links.path(&section.doc.url.paginated(n + 2))),
+                previous: (n > 0).then(|| self.site.path(&section.doc.url.paginated(n))),
+                next: (n + 1 < total).then(|| self.site.path(&section.doc.url.paginated(n + 2))),
             });
             let mut map = with_body.clone().into_map().unwrap_or_default();
             map.insert("pages".into(), Value::from(chunk.to_vec()));
             map.insert("paginator".into(), Value::from_serializable(&paginator));
-            let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &self.links.path(&url));
+            let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &self.site.path(&url));
             ctx.insert_value("section", Value::from(map));
             self.write(&url, &name, &ctx, &mut diags);
         }
@@ -326,20 +326,20 @@ impl Render<'_> {
         if !self.templates.has("tool-view.html") {
             return 0;
         }
-        let views = crate::templates::catalog::views(self.links.content);
+        let views = crate::templates::catalog::views(self.site.content);
         let results: Vec<Vec<Diagnostic>> = views
             .par_iter()
             .map(|view| {
                 let mut diags = Vec::new();
                 let tools: Vec<Value> = view.tools.iter().map(|&i| self.prepared.page_values[i].clone()).collect();
-                let path = self.links.path(&view.url);
+                let path = self.site.path(&view.url);
                 let mut map: HashMap<&str, Value> = HashMap::new();
                 map.insert("kind", Value::from(view.kind));
                 map.insert("name", Value::from(view.name.as_str()));
                 map.insert("slug", Value::from(view.slug.as_str()));
                 map.insert("title", Value::from(view.title.as_str()));
                 map.insert("path", Value::from(path.as_str()));
-                map.insert("permalink", Value::from(self.links.permalink(&view.url)));
+                map.insert("permalink", Value::from(self.site.permalink(&view.url)));
                 map.insert("tools", Value::from(tools));
                 let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &path);
                 ctx.insert("view", &map);
@@ -354,7 +354,7 @@ impl Render<'_> {
     /// `/tags/` and `/tags/NAME/`, when the theme has templates for them;
     /// with `only`, the index and just those tags (by slug).
     pub fn tags(&self, only: Option<(&HashSet<String>, bool)>, diags: &mut Vec<Diagnostic>) -> usize {
-        let mut tags = crate::templates::site::tags(&self.links);
+        let mut tags = crate::templates::site::tags(&self.site);
         if tags.is_empty() {
             return 0;
         }
@@ -364,7 +364,7 @@ impl Render<'_> {
         }
         if self.templates.has("tags.html") && only.is_none_or(|(_, index)| index) {
             let url = UrlPath::from_segments(["tags"]);
-            let ctx = base_context(&self.prepared.config_value, &self.prepared.site, &self.links.path(&url));
+            let ctx = base_context(&self.prepared.config_value, &self.prepared.site, &self.site.path(&url));
             self.write(&url, "tags.html", &ctx, diags);
             written += 1;
         }
@@ -377,14 +377,13 @@ impl Render<'_> {
                     let mut tag: HashMap<&str, Value> = HashMap::new();
                     tag.insert("name", Value::from(name.as_str()));
                     tag.insert("slug", Value::from(slug.as_str()));
-                    tag.insert("path", Value::from(self.links.path(&url)));
-                    tag.insert("permalink", Value::from(self.links.permalink(&url)));
+                    tag.insert("path", Value::from(self.site.path(&url)));
+                    tag.insert("permalink", Value::from(self.site.permalink(&url)));
                     tag.insert(
                         "pages",
                         Value::from(pages.iter().map(|&i| self.prepared.page_values[i].clone()).collect::<Vec<_>>()),
                     );
-                    let mut ctx =
-                        base_context(&self.prepared.config_value, &self.prepared.site, &self.links.path(&url));
+                    let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &self.site.path(&url));
                     ctx.insert("tag", &tag);
                     self.write(&url, "tag.html", &ctx, &mut diags);
                     diags

@@ -12,38 +12,35 @@ use crate::error::{Diagnostic, Location, Problem};
 use crate::output::Sink;
 use crate::paths::UrlPath;
 use crate::search::{self, Record, TermWords};
-use crate::templates::context::Links;
+use crate::templates::context::Site;
 use crate::templates::{Templates, base_context};
 
 /// Writes the index of every page (drafts only with `--drafts`), from the
 /// text the first Markdown pass kept; returns how many files it wrote.
-pub fn write_index(links: &Links, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
-    if !links.config.search.enabled {
+pub fn write_index(site: &Site, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
+    if !site.config.search.enabled {
         return 0;
     }
-    let pages = &links.content.pages;
+    let pages = &site.content.pages;
     // Each term's names cut into words once, for every page that uses it.
     let terms: Vec<TermWords> =
-        links.content.glossary.terms.par_iter().map(|t| TermWords::new(&names(&pages[t.page]))).collect();
-    let records: Vec<Record> = (0..pages.len())
-        .into_par_iter()
-        .filter(|&i| !pages[i].doc.shadowed)
-        .map(|i| record(links, &terms, i))
-        .collect();
+        site.content.glossary.terms.par_iter().map(|t| TermWords::new(&names(&pages[t.page]))).collect();
+    let records: Vec<Record> =
+        (0..pages.len()).into_par_iter().filter(|&i| !pages[i].doc.shadowed).map(|i| record(site, &terms, i)).collect();
     // One index per language; a site has one language today.
-    let files = search::index(&links.config.language, records);
+    let files = search::index(&site.config.language, records);
     let failed: Vec<Diagnostic> =
         files.par_iter().filter_map(|(path, bytes)| sink.write(path, bytes).err().map(Diagnostic::global)).collect();
     diags.extend(failed);
     files.len()
 }
 
-fn record<'a>(links: &Links<'a>, terms: &'a [TermWords], i: usize) -> Record<'a> {
-    let content = links.content;
+fn record<'a>(site: &Site<'a>, terms: &'a [TermWords], i: usize) -> Record<'a> {
+    let content = site.content;
     let page = &content.pages[i];
     let meta = &page.doc.meta;
     let mut record = Record {
-        path: links.path(&page.doc.url),
+        path: site.path(&page.doc.url),
         title: &meta.title,
         kind: page.kind.name(),
         description: &meta.description,
@@ -102,25 +99,25 @@ struct SearchContext {
 /// The search page, `/search/index.html`, when search is on and the theme
 /// has `search.html`.
 pub fn page(
-    links: &Links,
+    site: &Site,
     templates: &Templates,
     config: &Value,
-    site: &Value,
+    site_value: &Value,
 ) -> Option<Result<(PathBuf, Vec<u8>), Diagnostic>> {
-    if !links.config.search.enabled || !templates.has("search.html") {
+    if !site.config.search.enabled || !templates.has("search.html") {
         return None;
     }
     let url = UrlPath::from_segments(["search"]);
-    if let Some((_, doc)) = links.content.docs().find(|(_, d)| d.url == url) {
+    if let Some((_, doc)) = site.content.docs().find(|(_, d)| d.url == url) {
         let message = "this page is at /search/, where the search page goes: give it another slug, \
                        or turn search off with `[search] enabled = false` in site.toml"
             .to_string();
         return Some(Err(Diagnostic::error(Problem::Output(message), Location::file(&doc.file))));
     }
-    let language = links.config.language.clone();
-    let root = links.path(&url);
+    let language = site.config.language.clone();
+    let root = site.path(&url);
     let search = SearchContext { index: format!("{root}{language}/"), root, language };
-    let mut ctx = base_context(config, site, &links.path(&url));
+    let mut ctx = base_context(config, site_value, &site.path(&url));
     ctx.insert("search", &search);
     Some(templates.render("search.html", &ctx).map(|html| (url.output_file(), html.into_bytes())))
 }

@@ -71,8 +71,9 @@ pub fn run(options: &ServeOptions) -> i32 {
         );
         eprintln!("  it answers to {described}; --allow-host NAME adds a name");
     }
-    let build_options =
-        BuildOptions { drafts: options.drafts, today: None, base_url: Some(url.trim_end_matches('/').to_string()) };
+    // The preview's own address is its base URL, so every link stays on it.
+    let base_url = crate::paths::BaseUrl::parse(&url).ok();
+    let build_options = BuildOptions { drafts: options.drafts, today: None, base_url };
     let mut session = Session::new(&root, build_options);
     let first = session.full();
     publish(&running.shared, first, "built");

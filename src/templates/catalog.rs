@@ -94,7 +94,7 @@ pub fn views(content: &Content) -> Vec<View> {
     out
 }
 
-/// `site.catalog`: links to the views.
+/// `site.catalog`: site to the views.
 #[derive(Serialize)]
 pub struct CatalogContext {
     pub path: String,

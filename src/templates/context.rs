@@ -5,10 +5,10 @@
 use jiff::civil;
 use serde::Serialize;
 
+pub use super::view::Site;
 use crate::config::Config;
-use crate::content::{Content, Definition, EventStatus, KindData, Page, Section, When};
+use crate::content::{Definition, EventStatus, KindData, Page, Section, When};
 use crate::markdown::{TocEntry, toc};
-use crate::paths::slugify;
 
 /// `config`: site.toml as templates see it.
 #[derive(Serialize)]
@@ -27,7 +27,7 @@ impl<'a> ConfigContext<'a> {
     pub fn new(config: &'a Config) -> Self {
         ConfigContext {
             title: &config.title,
-            base_url: &config.base_url,
+            base_url: config.base_url.as_str(),
             description: &config.description,
             language: &config.language,
             license: &config.license,
@@ -92,13 +92,13 @@ pub struct Related {
 }
 
 impl Related {
-    pub fn new(links: &Links, page: &Page, summary: String) -> Self {
+    pub fn new(site: &Site, page: &Page, summary: String) -> Self {
         let url = &page.doc.url;
         Related {
             slug: url.slug().to_string(),
             title: page.doc.meta.title.clone(),
-            path: links.path(url),
-            permalink: links.permalink(url),
+            path: site.path(url),
+            permalink: site.permalink(url),
             summary,
         }
     }
@@ -114,7 +114,7 @@ pub struct TermRef<'a> {
     pub permalink: String,
 }
 
-/// A page or section that uses a glossary term, or links to a page.
+/// A page or section that uses a glossary term, or site to a page.
 #[derive(Serialize)]
 pub struct UsedIn<'a> {
     pub title: &'a str,
@@ -180,50 +180,6 @@ pub struct PageContext<'a> {
     pub category: Option<&'a str>,
 }
 
-/// Everything the page contexts need to know about the whole site.
-pub struct Links<'a> {
-    pub config: &'a Config,
-    pub content: &'a Content,
-    pub today: civil::Date,
-}
-
-impl Links<'_> {
-    /// The path as served, with the base URL's own path in front.
-    pub fn path(&self, url: &crate::paths::UrlPath) -> String {
-        let base = self.config.base_path();
-        let mut path = String::with_capacity(base.len() + url.as_str().len());
-        path.push_str(base);
-        path.push_str(url.as_str());
-        path
-    }
-
-    pub fn permalink(&self, url: &crate::paths::UrlPath) -> String {
-        url.permalink(&self.config.base_url)
-    }
-
-    pub fn link(&self, doc: &crate::content::Doc) -> LinkContext {
-        LinkContext { title: doc.meta.title.clone(), path: self.path(&doc.url), permalink: self.permalink(&doc.url) }
-    }
-
-    pub fn tag(&self, name: &str) -> TagRef {
-        let slug = slugify(name);
-        let url = crate::paths::UrlPath::from_segments(["tags", slug.as_str()]);
-        TagRef { name: name.to_string(), path: self.path(&url), slug }
-    }
-
-    /// Home, then each enclosing section, outermost first.
-    pub fn breadcrumbs(&self, mut section: Option<usize>) -> Vec<LinkContext> {
-        let mut out = Vec::new();
-        while let Some(i) = section {
-            let s = &self.content.sections[i];
-            out.push(self.link(&s.doc));
-            section = s.parent;
-        }
-        out.reverse();
-        out
-    }
-}
-
 fn date_text(d: civil::Date) -> String {
     d.to_string()
 }
@@ -240,7 +196,7 @@ fn when_text(w: When) -> String {
 /// would otherwise weigh on every listing that includes it.
 #[derive(Serialize)]
 pub struct PageOwn<'a> {
-    /// Glossary terms the page mentions or links, in order of first use.
+    /// Glossary terms the page mentions or site, in order of first use.
     pub terms_used: Vec<TermRef<'a>>,
     /// Terms: the pages and sections that mention or link it, by title.
     pub used_in: Vec<UsedIn<'a>>,
@@ -258,32 +214,32 @@ pub struct OwnFields {
     pub backlinks: bool,
 }
 
-pub fn page_own<'a>(links: &Links<'a>, index: usize, fields: OwnFields) -> PageOwn<'a> {
-    let doc = &links.content.pages[index].doc;
+pub fn page_own<'a>(site: &Site<'a>, index: usize, fields: OwnFields) -> PageOwn<'a> {
+    let doc = &site.content.pages[index].doc;
     PageOwn {
         terms_used: match fields.terms_used {
-            true => doc.scan.terms.iter().filter_map(|&t| term_ref(links, t)).collect(),
+            true => doc.scan.terms.iter().filter_map(|&t| term_ref(site, t)).collect(),
             false => Vec::new(),
         },
         used_in: match fields.used_in {
-            true => used_in(links, index),
+            true => used_in(site, index),
             false => Vec::new(),
         },
         backlinks: match fields.backlinks {
-            true => links.content.backlinks[index].iter().map(|&t| used_by(links, t)).collect(),
+            true => site.content.backlinks[index].iter().map(|&t| used_by(site, t)).collect(),
             false => Vec::new(),
         },
-        related: match &links.content.pages[index].data {
-            KindData::Explainer(_) => super::related::explainers(links, index),
-            KindData::Term(t) => t.related.iter().filter_map(|(slug, _)| related_term(links, slug)).collect(),
+        related: match &site.content.pages[index].data {
+            KindData::Explainer(_) => super::related::explainers(site, index),
+            KindData::Term(t) => t.related.iter().filter_map(|(slug, _)| related_term(site, slug)).collect(),
             _ => Vec::new(),
         },
     }
 }
 
 /// The context of page number `index`, without its rendered body.
-pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
-    let page: &'a Page = &links.content.pages[index];
+pub fn page<'a>(site: &Site<'a>, index: usize) -> PageContext<'a> {
+    let page: &'a Page = &site.content.pages[index];
     let doc = &page.doc;
     let meta = &doc.meta;
     let mut ctx = PageContext {
@@ -292,19 +248,19 @@ pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
         description: &meta.description,
         kind: page.kind.name(),
         slug: doc.url.slug().to_string(),
-        path: links.path(&doc.url),
-        permalink: links.permalink(&doc.url),
+        path: site.path(&doc.url),
+        permalink: site.permalink(&doc.url),
         toc: toc(&doc.scan.headings),
         date: meta.date.map(date_text),
         updated: meta.updated.map(date_text),
         draft: meta.draft,
         weight: meta.weight,
-        tags: meta.tags.iter().map(|t| links.tag(t)).collect(),
+        tags: meta.tags.iter().map(|t| site.tag(t)).collect(),
         extra: toml_to_json(&toml::Value::Table(meta.extra.clone())),
         word_count: doc.scan.word_count,
         reading_time: doc.scan.word_count.div_ceil(200).max(1),
-        section_path: links.path(&links.content.sections[page.section].doc.url),
-        breadcrumbs: links.breadcrumbs(Some(page.section)),
+        section_path: site.path(&site.content.sections[page.section].doc.url),
+        breadcrumbs: site.breadcrumbs(Some(page.section)),
         ..PageContext::default()
     };
     match &page.data {
@@ -314,7 +270,7 @@ pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
             ctx.audience = &e.audience;
             ctx.reviewed = e.reviewed.map(date_text);
             ctx.review_due = e.review_due.as_ref().map(|(d, _)| date_text(*d));
-            ctx.review_overdue = e.review_due.as_ref().is_some_and(|(d, _)| *d < links.today);
+            ctx.review_overdue = e.review_due.as_ref().is_some_and(|(d, _)| *d < site.today);
             let mut changes: Vec<_> = e.changes.iter().collect();
             changes.sort_by_key(|(d, _)| std::cmp::Reverse(*d));
             ctx.changes =
@@ -336,7 +292,7 @@ pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
             ctx.register = e.register.as_deref();
             ctx.organizer = e.organizer.as_deref();
             ctx.when = Some(super::event::when(e));
-            ctx.calendar = Some(links.path(&doc.url.file("event.ics")));
+            ctx.calendar = Some(site.path(&doc.url.file("event.ics")));
             let facts = super::event::PageFacts {
                 title: &meta.title,
                 description: &meta.description,
@@ -363,46 +319,46 @@ pub fn page<'a>(links: &Links<'a>, index: usize) -> PageContext<'a> {
 }
 
 /// A related term by slug.
-fn related_term(links: &Links, slug: &str) -> Option<Related> {
-    let glossary = &links.content.glossary;
+fn related_term(site: &Site, slug: &str) -> Option<Related> {
+    let glossary = &site.content.glossary;
     let term = glossary.by_slug.get(slug)?;
-    let p = &links.content.pages[glossary.terms[*term].page];
+    let p = &site.content.pages[glossary.terms[*term].page];
     let short = if let KindData::Term(t) = &p.data { t.short.clone() } else { String::new() };
-    Some(Related::new(links, p, short))
+    Some(Related::new(site, p, short))
 }
 
 /// Glossary term number `term`, as a page that uses it lists it.
-fn term_ref<'a>(links: &Links<'a>, term: usize) -> Option<TermRef<'a>> {
-    let t = links.content.glossary.terms.get(term)?;
-    let page = &links.content.pages[t.page];
+fn term_ref<'a>(site: &Site<'a>, term: usize) -> Option<TermRef<'a>> {
+    let t = site.content.glossary.terms.get(term)?;
+    let page = &site.content.pages[t.page];
     let KindData::Term(data) = &page.data else { return None };
     Some(TermRef {
         title: &page.doc.meta.title,
         slug: &t.slug,
         short: &data.short,
-        path: links.path(&page.doc.url),
-        permalink: links.permalink(&page.doc.url),
+        path: site.path(&page.doc.url),
+        permalink: site.permalink(&page.doc.url),
     })
 }
 
 /// The pages and sections that use the term page number `page` defines, by title.
-fn used_in<'a>(links: &Links<'a>, page: usize) -> Vec<UsedIn<'a>> {
-    let content = links.content;
+fn used_in<'a>(site: &Site<'a>, page: usize) -> Vec<UsedIn<'a>> {
+    let content = site.content;
     let Some(&term) = content.glossary.of_page.get(&page) else {
         return Vec::new();
     };
-    content.glossary.used_in[term].iter().map(|&target| used_by(links, target)).collect()
+    content.glossary.used_in[term].iter().map(|&target| used_by(site, target)).collect()
 }
 
 /// A page or section, as a list of the places that use or link something shows it.
-fn used_by<'a>(links: &Links<'a>, target: crate::content::Target) -> UsedIn<'a> {
-    let content = links.content;
+fn used_by<'a>(site: &Site<'a>, target: crate::content::Target) -> UsedIn<'a> {
+    let content = site.content;
     let doc = content.doc(target);
     let kind = match target {
         crate::content::Target::Page(i) => content.pages[i].kind.name(),
         crate::content::Target::Section(_) => "section",
     };
-    UsedIn { title: &doc.meta.title, kind, path: links.path(&doc.url), permalink: links.permalink(&doc.url) }
+    UsedIn { title: &doc.meta.title, kind, path: site.path(&doc.url), permalink: site.permalink(&doc.url) }
 }
 
 /// `section`: a section and the pages it lists (their bodies are not included).
@@ -431,30 +387,30 @@ pub struct SubsectionContext<'a> {
     pub kind: Option<&'static str>,
 }
 
-pub fn subsection<'a>(links: &Links, s: &'a Section) -> SubsectionContext<'a> {
+pub fn subsection<'a>(site: &Site, s: &'a Section) -> SubsectionContext<'a> {
     SubsectionContext {
         source: s.doc.source.as_str(),
         title: &s.doc.meta.title,
         description: &s.doc.meta.description,
-        path: links.path(&s.doc.url),
-        permalink: links.permalink(&s.doc.url),
+        path: site.path(&s.doc.url),
+        permalink: site.permalink(&s.doc.url),
         kind: s.kind.map(|k| k.name()),
     }
 }
 
-pub fn section<'a>(links: &Links<'a>, s: &'a Section) -> SectionContext<'a> {
-    let content = links.content;
+pub fn section<'a>(site: &Site<'a>, s: &'a Section) -> SectionContext<'a> {
+    let content = site.content;
     SectionContext {
         source: s.doc.source.as_str(),
         title: &s.doc.meta.title,
         description: &s.doc.meta.description,
         kind: s.kind.map(|k| k.name()),
-        path: links.path(&s.doc.url),
-        permalink: links.permalink(&s.doc.url),
+        path: site.path(&s.doc.url),
+        permalink: site.permalink(&s.doc.url),
         toc: toc(&s.doc.scan.headings),
         extra: toml_to_json(&toml::Value::Table(s.doc.meta.extra.clone())),
-        breadcrumbs: links.breadcrumbs(s.parent),
-        subsections: s.subsections.iter().map(|&i| subsection(links, &content.sections[i])).collect(),
+        breadcrumbs: site.breadcrumbs(s.parent),
+        subsections: s.subsections.iter().map(|&i| subsection(site, &content.sections[i])).collect(),
     }
 }
 

@@ -13,7 +13,8 @@ pub struct Lookup {
     pub pages: HashMap<String, Value>,
     pub sections: HashMap<String, Value>,
     pub permalinks: HashMap<String, String>,
-    pub base_url: String,
+    /// Unset only before the first build fills the lookup in.
+    pub base_url: Option<crate::paths::BaseUrl>,
 }
 
 pub fn register_filters(tera: &mut Tera) {
@@ -69,7 +70,8 @@ fn get_url(lookup: &Lookup, kwargs: Kwargs) -> Result<String, Error> {
             None => url.clone(),
         });
     }
-    Ok(format!("{}/{}", lookup.base_url, path.trim_start_matches('/')))
+    let root_relative = format!("/{}", path.trim_start_matches('/'));
+    Ok(lookup.base_url.as_ref().map_or(root_relative.clone(), |b| b.absolute(&root_relative)))
 }
 
 /// `{{ page.date | date(format="%-d %B %Y") }}` on `YYYY-MM-DD` or
@@ -120,7 +122,7 @@ mod tests {
         register_filters(&mut tera);
         let lookup = Lookup {
             permalinks: HashMap::from([("a/b.md".to_string(), "https://e.org/a/b/".to_string())]),
-            base_url: "https://e.org".into(),
+            base_url: crate::paths::BaseUrl::parse("https://e.org").ok(),
             ..Lookup::default()
         };
         let slot = LookupSlot::new(RwLock::new(lookup));

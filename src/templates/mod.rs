@@ -12,6 +12,7 @@ pub mod event;
 mod functions;
 mod related;
 pub mod site;
+pub mod view;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ use crate::error::{Diagnostic, Location, Problem};
 
 pub use functions::Lookup;
 pub use site::site_value;
+pub use view::Site;
 
 /// The default theme, compiled in (see `build.rs`).
 pub mod builtin {

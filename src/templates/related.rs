@@ -1,13 +1,13 @@
 //! Related explainers as templates see them; which ones is worked out with
 //! the content (`content::related`).
 
-use super::context::{Links, Related};
+use super::context::{Related, Site};
 use crate::content::KindData;
 
 /// The explainers most related to page number `index` (see
 /// [`crate::content::Content::related`]), as templates list them.
-pub fn explainers(links: &Links, index: usize) -> Vec<Related> {
-    let content = links.content;
+pub fn explainers(site: &Site, index: usize) -> Vec<Related> {
+    let content = site.content;
     content.related[index]
         .iter()
         .map(|&i| {
@@ -16,7 +16,7 @@ pub fn explainers(links: &Links, index: usize) -> Vec<Related> {
                 KindData::Explainer(e) if p.doc.meta.description.is_empty() => e.summary.clone(),
                 _ => p.doc.meta.description.clone(),
             };
-            Related::new(links, p, summary)
+            Related::new(site, p, summary)
         })
         .collect()
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use tera::Value;
 
 use super::catalog::{self, CatalogContext, ViewLink};
-use super::context::{Links, subsection};
+use super::context::{Site, subsection};
 use crate::content::{Kind, KindData};
 use crate::paths::{UrlPath, slugify};
 
@@ -39,7 +39,7 @@ pub struct TagSummary {
 }
 
 #[derive(Serialize)]
-struct Site<'a> {
+struct SiteContext<'a> {
     sections: Vec<super::context::SubsectionContext<'a>>,
     terms: Vec<TermGroup>,
     letters: Vec<Letter>,
@@ -67,9 +67,9 @@ fn letter_of(title: &str) -> String {
 }
 
 /// Tags with the pages that carry them, by tag slug.
-pub fn tags(links: &Links) -> BTreeMap<String, (String, Vec<usize>)> {
+pub fn tags(site: &Site) -> BTreeMap<String, (String, Vec<usize>)> {
     let mut out: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-    for (i, page) in links.content.pages.iter().enumerate() {
+    for (i, page) in site.content.pages.iter().enumerate() {
         for tag in &page.doc.meta.tags {
             let entry = out.entry(slugify(tag)).or_insert_with(|| (tag.clone(), Vec::new()));
             entry.1.push(i);
@@ -79,8 +79,8 @@ pub fn tags(links: &Links) -> BTreeMap<String, (String, Vec<usize>)> {
 }
 
 /// Builds `site` once per build; `pages` are the serialized page contexts.
-pub fn site_value(links: &Links, pages: &[Value]) -> Value {
-    let content = links.content;
+pub fn site_value(site: &Site, pages: &[Value]) -> Value {
+    let content = site.content;
     let mut terms: Vec<usize> = (0..content.pages.len()).filter(|&i| content.pages[i].kind == Kind::Term).collect();
     terms.sort_by_key(|&i| content.pages[i].doc.meta.title.to_lowercase());
     let mut groups: Vec<TermGroup> = Vec::new();
@@ -104,7 +104,7 @@ pub fn site_value(links: &Links, pages: &[Value]) -> Value {
         })
         .collect();
     events.sort_by_key(|(i, e)| (e.start_instant(), content.pages[*i].doc.source.clone()));
-    let (upcoming, mut past): (Vec<_>, Vec<_>) = events.into_iter().partition(|(_, e)| e.last_day() >= links.today);
+    let (upcoming, mut past): (Vec<_>, Vec<_>) = events.into_iter().partition(|(_, e)| e.last_day() >= site.today);
     past.reverse();
 
     let tools = catalog::by_category(content)
@@ -112,28 +112,28 @@ pub fn site_value(links: &Links, pages: &[Value]) -> Value {
         .map(|(category, list)| ToolGroup { category, tools: list.into_iter().map(|i| pages[i].clone()).collect() })
         .collect();
     let mut catalog =
-        CatalogContext { path: links.path(&catalog::root(content)), categories: Vec::new(), statuses: Vec::new() };
+        CatalogContext { path: site.path(&catalog::root(content)), categories: Vec::new(), statuses: Vec::new() };
     for view in catalog::views(content) {
-        let link = ViewLink { name: view.name, slug: view.slug, path: links.path(&view.url), count: view.tools.len() };
+        let link = ViewLink { name: view.name, slug: view.slug, path: site.path(&view.url), count: view.tools.len() };
         match view.kind {
             "category" => catalog.categories.push(link),
             _ => catalog.statuses.push(link),
         }
     }
 
-    let tags = tags(links)
+    let tags = tags(site)
         .into_iter()
         .map(|(slug, (name, list))| {
             let url = UrlPath::from_segments(["tags", slug.as_str()]);
-            TagSummary { name, path: links.path(&url), permalink: links.permalink(&url), slug, count: list.len() }
+            TagSummary { name, path: site.path(&url), permalink: site.permalink(&url), slug, count: list.len() }
         })
         .collect();
 
     let home = &content.sections[0];
     let mut top: Vec<usize> = home.subsections.clone();
     top.sort_by_key(|&i| (content.sections[i].doc.meta.weight, content.sections[i].doc.meta.title.to_lowercase()));
-    let site = Site {
-        sections: top.iter().map(|&i| subsection(links, &content.sections[i])).collect(),
+    let site = SiteContext {
+        sections: top.iter().map(|&i| subsection(site, &content.sections[i])).collect(),
         terms: groups,
         letters,
         upcoming_events: upcoming.iter().map(|(i, _)| pages[*i].clone()).collect(),

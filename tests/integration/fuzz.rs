@@ -188,12 +188,12 @@ fn check(case: &Case) -> Result<Passed, String> {
         }
     }
     // Mutations may have changed either: what counts is what the build read.
-    let escaped = match pamphlet::config::load(&root) {
+    let escaped = match pamphlet::config::load(&root, None) {
         Ok(c) if c.markdown.raw_html == pamphlet::config::RawHtml::Escape => Some(c.base_url),
         _ => None,
     };
     found.extend(match &escaped {
-        Some(base_url) => leaks::find(&files, base_url),
+        Some(base_url) => leaks::find(&files, base_url.as_str()),
         None => leaks::malformed(&files),
     });
     match found.is_empty() {

@@ -14,7 +14,7 @@ fn options() -> BuildOptions {
     BuildOptions {
         drafts: false,
         today: Some("2026-11-28".parse().unwrap()),
-        base_url: Some("http://127.0.0.1:1111".into()),
+        base_url: pamphlet::paths::BaseUrl::parse("http://127.0.0.1:1111").ok(),
     }
 }
 

@@ -23,7 +23,7 @@ use crate::content::{self, Target};
 use crate::error::Diagnostic;
 use crate::output::Sink;
 use crate::render::pages;
-use crate::templates::context::Links;
+use crate::templates::context::Site;
 
 mod page;
 
@@ -72,9 +72,9 @@ pub fn section_edit(state: &mut State, s: usize, rel: &Path, sink: &dyn Sink) ->
             targets.pages.insert(to);
         }
     }
-    let links = Links { config: &parts.config, content: &parts.content, today: parts.today };
+    let site = Site::new(&parts.config, &parts.content, parts.today);
     let prepared = &mut parts.prepared;
-    prepared.section_values[s] = pages::section_value(&links, s, &prepared.page_values);
+    prepared.section_values[s] = pages::section_value(&site, s, &prepared.page_values);
     let value = prepared.section_values[s].clone();
     let source = parts.content.sections[s].doc.source.to_string();
     parts.templates.update_lookup(|l| {
@@ -143,8 +143,8 @@ pub fn finish(state: &mut State, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     if std::mem::take(&mut state.search_stale) {
         let parts = &state.parts;
-        let links = Links { config: &parts.config, content: &parts.content, today: parts.today };
-        crate::render::search::write_index(&links, sink, &mut diags);
+        let site = parts.site();
+        crate::render::search::write_index(&site, sink, &mut diags);
     }
     let Some(targets) = state.deferred.take() else {
         return diags;

@@ -17,7 +17,7 @@ use crate::render::BuildOptions;
 use crate::render::BuiltSite;
 use crate::render::extras::Calendars;
 use crate::render::pages;
-use crate::templates::context::Links;
+use crate::templates::context::Site;
 use crate::templates::site_value;
 
 /// Applies an edit to page `i` (at `rel` under `content/`). Errors leave
@@ -90,7 +90,7 @@ struct PageChange<'a> {
     section: usize,
     terms_before: BTreeSet<usize>,
     terms_now: BTreeSet<usize>,
-    /// The pages it links to, before and now.
+    /// The pages it site to, before and now.
     links_before: BTreeSet<usize>,
     links_now: BTreeSet<usize>,
     tags_changed: bool,
@@ -140,8 +140,8 @@ fn follow_page_edit(parts: &mut BuiltSite, deps: &Deps, i: usize, old: &content:
     }
     let mut fields = HashSet::new();
     if matches!(change.kind, Kind::Term | Kind::Event | Kind::Tool) || change.tags_changed {
-        let links = Links { config: &parts.config, content: &parts.content, today: parts.today };
-        let site = site_value(&links, &parts.prepared.page_values);
+        let site = parts.site();
+        let site = site_value(&site, &parts.prepared.page_values);
         fields = changed_fields(&parts.prepared.site, &site);
         parts.prepared.site = site;
     }
@@ -186,13 +186,13 @@ fn update_content(parts: &mut BuiltSite, change: &PageChange, targets: &mut Targ
 fn update_values(parts: &mut BuiltSite, change: &PageChange) -> HashSet<String> {
     let (i, section) = (change.page, change.section);
     let content = &parts.content;
-    let links = Links { config: &parts.config, content, today: parts.today };
+    let site = Site::new(&parts.config, content, parts.today);
     let prepared = &mut parts.prepared;
-    let value = pages::page_value(&links, i);
+    let value = pages::page_value(&site, i);
     let page_fields = changed_fields(&prepared.page_values[i], &value);
     prepared.page_values[i] = value;
     if !page_fields.is_empty() || change.order_changed {
-        prepared.section_values[section] = pages::section_value(&links, section, &prepared.page_values);
+        prepared.section_values[section] = pages::section_value(&site, section, &prepared.page_values);
         let section_value = prepared.section_values[section].clone();
         parts.templates.update_lookup(|l| {
             l.pages.insert(content.pages[i].doc.source.to_string(), prepared.page_values[i].clone());
@@ -251,10 +251,10 @@ fn shown_elsewhere(
 fn new_definition(parts: &mut BuiltSite, i: usize, targets: &mut Targets) {
     let content = &parts.content;
     let Some(&t) = content.glossary.of_page.get(&i) else { return };
-    let links = Links { config: &parts.config, content, today: parts.today };
+    let site = Site::new(&parts.config, content, parts.today);
     let page = &content.pages[i];
     let short = short(&page.data).unwrap_or_default();
-    parts.prepared.term_tips[t] = TermHtml::new(&links.path(&page.doc.url), short, &content.glossary.terms[t].slug);
+    parts.prepared.term_tips[t] = TermHtml::new(&site.path(&page.doc.url), short, &content.glossary.terms[t].slug);
     for target in &content.glossary.used_in[t] {
         match *target {
             Target::Page(j) => targets.fresh_pages.insert(j),
@@ -263,7 +263,7 @@ fn new_definition(parts: &mut BuiltSite, i: usize, targets: &mut Targets) {
     }
 }
 
-/// The pages the links found by `scan` lead to.
+/// The pages the site found by `scan` lead to.
 pub(super) fn links_of(content: &content::Content, scan: &crate::markdown::Scan) -> BTreeSet<usize> {
     let page = |l: &crate::markdown::LinkRef| match content.target_of(&l.page) {
         Some(Target::Page(p)) => Some(p),

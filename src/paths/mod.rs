@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+mod base_url;
+
+pub use base_url::BaseUrl;
+
 /// A file under `content/`, relative to it, always with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
@@ -123,15 +127,6 @@ impl UrlPath {
         } else {
             PathBuf::from(rel)
         }
-    }
-
-    /// The absolute URL of this path on a site served at `base_url`.
-    pub fn permalink(&self, base_url: &str) -> String {
-        let base = base_url.trim_end_matches('/');
-        let mut link = String::with_capacity(base.len() + self.0.len());
-        link.push_str(base);
-        link.push_str(&self.0);
-        link
     }
 }
 
@@ -275,7 +270,6 @@ mod tests {
         assert_eq!(p.paginated(3).as_str(), "/events/page/3/");
         assert_eq!(p.output_file(), PathBuf::from("events/index.html"));
         assert_eq!(UrlPath::root().output_file(), PathBuf::from("index.html"));
-        assert_eq!(p.permalink("https://example.org/"), "https://example.org/events/");
         assert_eq!(p.child(["x"]).file("event.ics").as_str(), "/events/x/event.ics");
         assert_eq!(p.file("event.ics").output_file(), PathBuf::from("events/event.ics"));
         assert_eq!(UrlPath::root().file("events.ics").as_str(), "/events.ics");
