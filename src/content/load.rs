@@ -7,11 +7,12 @@ use rayon::prelude::*;
 
 use super::frontmatter::{FrontMatter, split};
 use super::kinds::{self, Kind, KindSettings};
-use super::{Asset, Content, Doc, Glossary, Meta, Page, Section, SortBy, Target, decode};
+use super::{Asset, Content, Doc, Glossary, Meta, MetaSpans, Page, Section, SortBy, Target, decode};
 use crate::config::Config;
 use crate::error::{Diagnostic, Location, Problem, suggest};
 use crate::markdown;
 use crate::paths::{SourcePath, UrlPath, slugify};
+use toml::Spanned;
 
 /// Choices that change what is loaded.
 #[derive(Debug, Clone, Copy, Default)]
@@ -114,7 +115,7 @@ fn meta(p: &mut Parsed, problems: &mut kinds::Problems) -> Meta {
     let fm = &mut p.fm;
     Meta {
         title: fm.title.get_ref().clone(),
-        description: std::mem::take(&mut fm.description),
+        description: fm.description.as_ref().map(|d| d.get_ref().clone()).unwrap_or_default(),
         date: fm.date.as_ref().and_then(|d| kinds::date_of("date", d, problems)),
         updated: fm.updated.as_ref().and_then(|d| kinds::date_of("updated", d, problems)),
         draft: fm.draft,
@@ -122,6 +123,11 @@ fn meta(p: &mut Parsed, problems: &mut kinds::Problems) -> Meta {
         tags: std::mem::take(&mut fm.tags),
         template: fm.template.as_ref().map(|t| t.get_ref().clone()),
         extra: std::mem::take(&mut fm.extra),
+        spans: MetaSpans {
+            title: fm.title.span(),
+            description: fm.description.as_ref().map(Spanned::span),
+            template: fm.template.as_ref().map(Spanned::span),
+        },
     }
 }
 

@@ -11,6 +11,7 @@ mod load;
 mod related;
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use jiff::civil;
@@ -50,6 +51,11 @@ impl Doc {
         &self.text[self.body_offset..]
     }
 
+    /// The location of a front-matter span (as [`MetaSpans`] keeps them).
+    pub fn locate_front(&self, span: &Range<usize>) -> Location {
+        Location::at(&self.file, &self.text, self.front_offset + span.start, span.len())
+    }
+
     /// A location at byte `offset` (`len` bytes) of the body.
     pub fn body_location(&self, offset: usize, len: usize) -> Location {
         Location::at(&self.file, &self.text, self.body_offset + offset, len)
@@ -68,6 +74,17 @@ pub struct Meta {
     pub tags: Vec<String>,
     pub template: Option<String>,
     pub extra: toml::Table,
+    /// Where `title`, `description` and `template` were written, in bytes
+    /// of the front matter: findings about them point there.
+    pub spans: MetaSpans,
+}
+
+/// Positions of front-matter values, kept from parsing (see [`Doc::locate_front`]).
+#[derive(Debug, Clone, Default)]
+pub struct MetaSpans {
+    pub title: Range<usize>,
+    pub description: Option<Range<usize>>,
+    pub template: Option<Range<usize>>,
 }
 
 #[derive(Debug)]

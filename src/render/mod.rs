@@ -172,18 +172,18 @@ fn warnings(config: &Config, content: &Content, today: civil::Date) -> Vec<Diagn
         }
         let title = doc.meta.title.chars().count();
         if title > config.checks.title_max {
-            let at = doc.text.find("title").unwrap_or(0);
             out.push(Diagnostic::warning(
                 Problem::TitleTooLong { len: title, max: config.checks.title_max },
-                Location::at(&doc.file, &doc.text, at, 5),
+                doc.locate_front(&doc.meta.spans.title),
             ));
         }
         let description = doc.meta.description.chars().count();
         if description > config.checks.description_max {
-            let at = doc.text.find("description").unwrap_or(0);
+            let at =
+                doc.meta.spans.description.as_ref().map_or_else(|| Location::file(&doc.file), |s| doc.locate_front(s));
             out.push(Diagnostic::warning(
                 Problem::DescriptionTooLong { len: description, max: config.checks.description_max },
-                Location::at(&doc.file, &doc.text, at, 11),
+                at,
             ));
         }
     }

@@ -174,8 +174,8 @@ pub fn template_for(templates: &Templates, doc: &Doc, candidates: &[&str]) -> Re
         return if templates.has(name) {
             Ok(name.clone())
         } else {
-            let at = doc.text.find("template").unwrap_or(0);
-            let loc = Location::at(&doc.file, &doc.text, at, 8);
+            let loc =
+                doc.meta.spans.template.as_ref().map_or_else(|| Location::file(&doc.file), |s| doc.locate_front(s));
             Err(Diagnostic::error(Problem::Template(format!("template `{name}` not found")), loc))
         };
     }

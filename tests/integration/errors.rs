@@ -172,3 +172,21 @@ fn odd_input_never_panics() {
     assert!(run.code == 1, "{}", run.stderr);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
 }
+
+#[test]
+fn title_description_and_template_findings_point_at_their_own_keys() {
+    let site = Site::fixture("minimal");
+    let long = "x".repeat(200);
+    // "title", "description" and "template" appear earlier in other values:
+    // a finding must point at the key's value, not at the first such word.
+    site.write(
+        "content/long.md",
+        format!(
+            "+++\nweight = 1\ntags = [\"title\", \"description\", \"template\"]\ntitle = \"{long}\"\ndescription = \"{long}\"\ntemplate = \"nope.html\"\n+++\nBody.\n"
+        ),
+    );
+    let run = site.build().expect(1);
+    assert!(run.stderr.contains("content/long.md:4:9"), "title: {}", run.stderr);
+    assert!(run.stderr.contains("content/long.md:5:15"), "description: {}", run.stderr);
+    assert!(run.stderr.contains("content/long.md:6:12"), "template: {}", run.stderr);
+}
