@@ -203,7 +203,7 @@ pub fn load(root: &Path, base_url: Option<&BaseUrl>) -> Result<Config, Vec<Diagn
     let path = root.join(FILE);
     let file = Path::new(FILE);
     let source = match std::fs::read(&path) {
-        Ok(bytes) => crate::content::decode(file, bytes).map_err(|d| vec![d])?,
+        Ok(bytes) => crate::source::decode(file, bytes).map_err(|d| vec![d])?,
         Err(e) => {
             let what = format!("{} (is {} a pamphlet site?)", path.display(), root.display());
             return Err(vec![Diagnostic::global(Problem::Io { what, reason: e.to_string() })]);

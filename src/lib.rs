@@ -22,6 +22,6 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod source;
 mod strict;
 pub mod templates;
-pub mod walk;

@@ -7,11 +7,12 @@ use rayon::prelude::*;
 
 use super::frontmatter::{FrontMatter, split};
 use super::kinds::{self, Kind, KindSettings};
-use super::{Asset, Content, Doc, Glossary, Meta, MetaSpans, Page, Section, SortBy, Target, decode};
+use super::{Asset, Content, Doc, Glossary, Meta, MetaSpans, Page, Section, SortBy, Target};
 use crate::config::Config;
 use crate::error::{Diagnostic, Location, Problem, suggest};
 use crate::markdown;
 use crate::paths::{SourcePath, UrlPath, slugify};
+use crate::source::decode;
 use toml::Spanned;
 
 /// Choices that change what is loaded.
@@ -77,7 +78,9 @@ fn within(dir: &str, ancestor: &str) -> bool {
 /// Lists Markdown files and other files under `content/`, relative to it
 /// (links followed only while they stay inside the site: [`crate::walk`]).
 fn walk(root: &Path, content_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<PathBuf>, Vec<PathBuf>) {
-    crate::walk::files(root, content_dir, diags).into_iter().partition(|rel| rel.extension().is_some_and(|e| e == "md"))
+    crate::source::files(root, content_dir, diags)
+        .into_iter()
+        .partition(|rel| rel.extension().is_some_and(|e| e == "md"))
 }
 
 /// The file at `rel` under `content/` as text, with the path diagnostics

@@ -12,11 +12,11 @@ mod related;
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use jiff::civil;
 
-use crate::error::{Diagnostic, Location, Problem};
+use crate::error::Location;
 use crate::markdown::Scan;
 use crate::paths::{SourcePath, UrlPath};
 
@@ -218,34 +218,5 @@ impl Content {
         let sections = self.sections.iter().enumerate().map(|(i, s)| (Target::Section(i), &s.doc));
         let pages = self.pages.iter().enumerate().map(|(i, p)| (Target::Page(i), &p.doc));
         sections.chain(pages)
-    }
-}
-
-/// Source bytes as text: a UTF-8 byte-order mark is dropped; bytes that are
-/// not UTF-8 are an error naming the file and the line they are on.
-pub fn decode(file: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-        let mut loc = Location::at(file, &valid, offset, 0);
-        loc.snippet = None;
-        Diagnostic::error(Problem::NotUtf8 { offset }, loc)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decode_drops_a_bom_and_names_bad_bytes() {
-        assert_eq!(decode(Path::new("a.md"), b"\xEF\xBB\xBF+++".to_vec()).unwrap(), "+++");
-        let err = decode(Path::new("a.md"), b"ok\nbad \xFF here".to_vec()).unwrap_err();
-        assert_eq!(err.problem, Problem::NotUtf8 { offset: 7 });
-        let loc = err.location.unwrap();
-        assert_eq!((loc.line, loc.column), (2, 5));
     }
 }

@@ -76,13 +76,13 @@ fn read_dir(root: &Path, dir: &Path, out: &mut HashMap<String, (PathBuf, String)
     if !dir.is_dir() {
         return;
     }
-    for rel in crate::walk::files(root, dir, diags) {
+    for rel in crate::source::files(root, dir, diags) {
         let path = dir.join(&rel);
         let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         let text = std::fs::read(&path)
             .map_err(|e| Problem::Io { what: shown.display().to_string(), reason: e.to_string() })
-            .and_then(|b| crate::content::decode(&shown, b).map_err(|d| d.problem));
+            .and_then(|b| crate::source::decode(&shown, b).map_err(|d| d.problem));
         match text {
             Ok(text) => {
                 out.insert(name, (shown, text));
