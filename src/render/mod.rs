@@ -110,22 +110,8 @@ fn build(root: &Path, options: &BuildOptions, sink: &dyn Sink, keep: bool) -> (R
     match templates::load(&config) {
         Ok(templates) => {
             let site = templates::Site::new(&config, &content, today);
-            let prepared = pages::prepare(&site, &templates);
-            stage("prepare");
-            let highlighter = crate::markdown::Highlighter::default();
-            let r = pages::Render { site, templates: &templates, prepared: &prepared, highlighter: &highlighter, sink };
-            // The search index needs only the content: it is made while the
-            // pages render, filling the time render leaves a core idle.
-            let index_site = templates::Site::new(&config, &content, today);
-            let mut index_diags = Vec::new();
-            let ((files, render_diags, bodies), indexed) = rayon::join(
-                || pages::render_all(&r, keep),
-                || search::write_index(&index_site, sink, &mut index_diags),
-            );
-            report.files = files + indexed;
-            diags.extend(render_diags);
-            diags.extend(index_diags);
-            stage("render and search index");
+            let (files, prepared, bodies, highlighter) = render(site, &templates, sink, keep, &stage, &mut diags);
+            report.files = files;
             kept = Some((templates, prepared, bodies, highlighter));
         }
         Err(template_diags) => diags.extend(template_diags),
@@ -149,6 +135,31 @@ fn build(root: &Path, options: &BuildOptions, sink: &dyn Sink, keep: bool) -> (R
         today,
     });
     (report, parts)
+}
+
+/// Renders every page, and the search index beside them: the files written,
+/// and what a live build keeps (the bodies only with `keep`).
+fn render(
+    site: templates::Site,
+    templates: &templates::Templates,
+    sink: &dyn Sink,
+    keep: bool,
+    stage: &dyn Fn(&str),
+    diags: &mut Vec<Diagnostic>,
+) -> (usize, pages::Prepared, pages::Bodies, crate::markdown::Highlighter) {
+    let prepared = pages::prepare(&site, templates);
+    stage("prepare");
+    let highlighter = crate::markdown::Highlighter::default();
+    let r = pages::Render { site, templates, prepared: &prepared, highlighter: &highlighter, sink };
+    // The search index needs only the content: it is made while the pages
+    // render, filling the time render leaves a core idle.
+    let mut index_diags = Vec::new();
+    let ((files, render_diags, bodies), indexed) =
+        rayon::join(|| pages::render_all(&r, keep), || search::write_index(&site, sink, &mut index_diags));
+    diags.extend(render_diags);
+    diags.extend(index_diags);
+    stage("render and search index");
+    (files + indexed, prepared, bodies, highlighter)
 }
 
 /// Frees a large value on another thread. Taking a site of ten thousand
