@@ -168,9 +168,12 @@ impl Content {
         let mut backlinks: Vec<Vec<Target>> = vec![Vec::new(); self.pages.len()];
         for (from, doc) in self.docs().filter(|(_, d)| !d.shadowed) {
             for link in &doc.scan.links {
+                // Each page's links are read together, so a page already
+                // listed is last in the list: one comparison, however many
+                // pages link to `to` and however often `from` does.
                 if let Some(Target::Page(to)) = self.target_of(&link.page)
                     && from != Target::Page(to)
-                    && !backlinks[to].contains(&from)
+                    && backlinks[to].last() != Some(&from)
                 {
                     backlinks[to].push(from);
                 }
