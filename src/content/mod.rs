@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil;
 
-use crate::error::{Diagnostic, Location, Problem};
+use crate::error::{Diagnostic, Location, Locator, Problem};
 use crate::markdown::Scan;
 use crate::paths::{SourcePath, UrlPath};
 
@@ -53,6 +53,13 @@ impl Doc {
     /// A location at byte `offset` (`len` bytes) of the body.
     pub fn body_location(&self, offset: usize, len: usize) -> Location {
         Location::at(&self.file, &self.text, self.body_offset + offset, len)
+    }
+
+    /// [`Doc::body_location`] for as many problems as the body has: its
+    /// lines are indexed once, when the first location is asked for.
+    pub fn body_locator(&self) -> impl Fn(usize, usize) -> Location + '_ {
+        let locator = Locator::new(&self.file, &self.text);
+        move |offset, len| locator.at(self.body_offset + offset, len)
     }
 }
 
