@@ -368,13 +368,15 @@ pub fn reload_page(
     let scan_for = content.glossary.scan_for(Some(index), config.glossary.link);
     let options = markdown::options(&config.markdown);
     page.doc.scan = markdown::scan(page.doc.body(), options, scan_for.as_ref(), config.search.enabled);
-    let problems: Vec<Diagnostic> = page
-        .doc
-        .scan
-        .problems
-        .iter()
-        .map(|(problem, offset, len)| Diagnostic::error(problem.clone(), page.doc.body_location(*offset, *len)))
-        .collect();
+    let problems: Vec<Diagnostic> = {
+        let at = page.doc.body_locator();
+        page.doc
+            .scan
+            .problems
+            .iter()
+            .map(|(problem, offset, len)| Diagnostic::error(problem.clone(), at(*offset, *len)))
+            .collect()
+    };
     if problems.is_empty() { Ok(Some(page)) } else { Err(problems) }
 }
 
@@ -455,8 +457,9 @@ fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnosti
         p.doc.scan = scans.next().unwrap_or_default();
     }
     for (_, doc) in content.docs() {
+        let at = doc.body_locator();
         for (problem, offset, len) in &doc.scan.problems {
-            diags.push(Diagnostic::error(problem.clone(), doc.body_location(*offset, *len)));
+            diags.push(Diagnostic::error(problem.clone(), at(*offset, *len)));
         }
     }
     diags.extend(check_links(content));
@@ -494,38 +497,40 @@ pub fn reload_section_body(
 /// Every `@/` link of every page and section: to a page that exists, and to
 /// an anchor that page has.
 pub fn check_links(content: &Content) -> Vec<Diagnostic> {
-    content
-        .docs()
-        .flat_map(|(_, doc)| doc.scan.links.iter().filter_map(move |link| check_link(content, doc, link)))
-        .collect()
+    content.docs().flat_map(|(_, doc)| check_links_in(content, doc, |_| true)).collect()
 }
 
 /// The links of `target` after it changed; with `anchors_changed`, also
 /// every link to it from elsewhere (its headings, and so its anchors, moved).
 pub fn check_links_of(content: &Content, target: Target, anchors_changed: bool) -> Vec<Diagnostic> {
     let doc = content.doc(target);
-    let mut diags: Vec<Diagnostic> = doc.scan.links.iter().filter_map(|link| check_link(content, doc, link)).collect();
+    let mut diags = check_links_in(content, doc, |_| true);
     if anchors_changed {
         let source = doc.source.as_str();
-        for (t, other) in content.docs().filter(|(t, _)| *t != target) {
-            let to_it = other.scan.links.iter().filter(|l| l.page.trim_start_matches('/') == source);
-            diags.extend(to_it.filter_map(|link| check_link(content, content.doc(t), link)));
+        for (_, other) in content.docs().filter(|(t, _)| *t != target) {
+            diags.extend(check_links_in(content, other, |l| l.page.trim_start_matches('/') == source));
         }
     }
     diags
 }
 
-fn check_link(content: &Content, doc: &Doc, link: &markdown::LinkRef) -> Option<Diagnostic> {
-    let target_doc =
-        if link.page.is_empty() { Some(doc) } else { content.target_of(&link.page).map(|t| content.doc(t)) };
-    let problem = match (target_doc, &link.anchor) {
-        (None, _) => Problem::BrokenLink(format!("@/{}", link.page)),
-        (Some(t), Some(anchor)) if !t.scan.has_anchor(anchor) => {
-            Problem::BrokenAnchor { page: t.source.to_string(), anchor: anchor.clone() }
-        }
-        _ => return None,
-    };
-    Some(Diagnostic::error(problem, doc.body_location(link.offset, link.len)))
+/// The links of `doc` that `pick` picks and that lead nowhere.
+fn check_links_in(content: &Content, doc: &Doc, pick: impl Fn(&markdown::LinkRef) -> bool) -> Vec<Diagnostic> {
+    let at = doc.body_locator();
+    let mut diags = Vec::new();
+    for link in doc.scan.links.iter().filter(|l| pick(l)) {
+        let target_doc =
+            if link.page.is_empty() { Some(doc) } else { content.target_of(&link.page).map(|t| content.doc(t)) };
+        let problem = match (target_doc, &link.anchor) {
+            (None, _) => Problem::BrokenLink(format!("@/{}", link.page)),
+            (Some(t), Some(anchor)) if !t.scan.has_anchor(anchor) => {
+                Problem::BrokenAnchor { page: t.source.to_string(), anchor: anchor.clone() }
+            }
+            _ => continue,
+        };
+        diags.push(Diagnostic::error(problem, at(link.offset, link.len)));
+    }
+    diags
 }
 
 /// Orders each section's pages by its `sort_by`.

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use jiff::civil;
 
-use crate::error::Location;
+use crate::error::{Location, Locator};
 use crate::markdown::Scan;
 use crate::paths::{SourcePath, UrlPath};
 
@@ -59,6 +59,13 @@ impl Doc {
     /// A location at byte `offset` (`len` bytes) of the body.
     pub fn body_location(&self, offset: usize, len: usize) -> Location {
         Location::at(&self.file, &self.text, self.body_offset + offset, len)
+    }
+
+    /// [`Doc::body_location`] for as many problems as the body has: its
+    /// lines are indexed once, when the first location is asked for.
+    pub fn body_locator(&self) -> impl Fn(usize, usize) -> Location + '_ {
+        let locator = Locator::new(&self.file, &self.text);
+        move |offset, len| locator.at(self.body_offset + offset, len)
     }
 }
 
@@ -185,9 +192,12 @@ impl Content {
         let mut backlinks: Vec<Vec<Target>> = vec![Vec::new(); self.pages.len()];
         for (from, doc) in self.docs().filter(|(_, d)| !d.shadowed) {
             for link in &doc.scan.links {
+                // Each page's links are read together, so a page already
+                // listed is last in the list: one comparison, however many
+                // pages link to `to` and however often `from` does.
                 if let Some(Target::Page(to)) = self.target_of(&link.page)
                     && from != Target::Page(to)
-                    && !backlinks[to].contains(&from)
+                    && backlinks[to].last() != Some(&from)
                 {
                     backlinks[to].push(from);
                 }

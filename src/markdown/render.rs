@@ -14,7 +14,7 @@ use std::ops::Range;
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
-use super::{Highlighter, Scan, TermLink};
+use super::{Highlighter, Scan, TermLink, TermSet};
 use crate::config::{MarkdownConfig, RawHtml};
 use crate::error::Problem;
 
@@ -102,7 +102,7 @@ pub(super) fn render_with<'a>(
         headings: 0,
         term_links: &scan.term_links,
         tips: 0,
-        tipped: Vec::new(),
+        tipped: TermSet::default(),
         open_links: Vec::new(),
         out: Vec::with_capacity(events.len() + 12 * scan.term_links.len()),
         warnings: Vec::new(),
@@ -135,7 +135,7 @@ pub(super) struct State<'a> {
     /// Tooltips written so far, for their ids.
     tips: usize,
     /// Terms whose tooltip id (`tip-slug`) the page already has.
-    tipped: Vec<usize>,
+    tipped: TermSet,
     /// For each link being written: how to close it.
     pub(super) open_links: Vec<Open<'a>>,
     pub(super) out: Vec<Event<'a>>,
@@ -268,10 +268,7 @@ impl<'a> State<'a> {
     /// HTML; later ones, or ones to elsewhere, in pieces with their own ids.
     fn open_term_link(&mut self, term: usize, href: Option<CowStr<'a>>) -> Option<Tip<'a>> {
         let html = self.links.term(term)?;
-        let first = !self.tipped.contains(&term);
-        if first {
-            self.tipped.push(term);
-        }
+        let first = !self.tipped.mark(term);
         if first && href.is_none() {
             self.out.push(Event::InlineHtml(CowStr::Borrowed(&html.open)));
             return Some(Tip::Ready(&html.close));

@@ -207,8 +207,9 @@ impl Render<'_> {
     fn body(&self, doc: &Doc, diags: &mut Vec<Diagnostic>) -> String {
         let config = &self.site.config.markdown;
         let rendered = markdown::render(doc.body(), &doc.scan, config, &self.resolver(), self.highlighter);
+        let at = doc.body_locator();
         for (problem, offset, len) in rendered.warnings {
-            diags.push(Diagnostic::warning(problem, doc.body_location(offset, len)));
+            diags.push(Diagnostic::warning(problem, at(offset, len)));
         }
         for (problem, offset, len) in rendered.errors {
             diags.push(Diagnostic::error(problem, doc.body_location(offset, len)));

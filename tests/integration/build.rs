@@ -243,3 +243,19 @@ fn readme_documents_every_page_field() {
         assert!(readme.contains(&format!("`{field}`")), "README's template reference does not mention page.{field}");
     }
 }
+
+/// Each of 30,000 identical headings searched for its number from the
+/// first one on: the page took 40 s to build, and minutes in a debug build.
+#[test]
+fn a_page_of_30000_identical_headings_builds_with_numbered_ids() {
+    let site = Site::fixture("glossary");
+    let body = "## same\n\n".repeat(30_000);
+    site.write("content/notes/same.md", format!("+++\ntitle = \"Same\"\nkind = \"explainer\"\n+++\n\n{body}"));
+    site.build().expect(0);
+    let html = site.read("public/notes/same/index.html");
+    for id in ["same", "same-1", "same-29999"] {
+        assert!(html.contains(&format!("<h2 id=\"{id}\">same</h2>")), "no heading {id}");
+        assert!(html.contains(&format!("<a href=\"#{id}\">same</a>")), "no contents entry for {id}");
+    }
+    assert!(!html.contains("same-30000"));
+}
