@@ -22,9 +22,7 @@ use crate::paths::{SourcePath, UrlPath};
 pub use frontmatter::{FrontMatter, Split, split};
 pub use glossary::{Glossary, GlossaryTerm, names as term_names};
 pub use kinds::{Definition, Event, EventStatus, Explainer, Kind, KindData, Term, Tool, ToolStatus, When};
-pub use load::{
-    LoadOptions, check_links, check_links_of, load, reload_page, reload_section_body, sort_section, sort_sections,
-};
+pub use load::{LoadOptions, load, reload_page, reload_section_body, sort_section, sort_sections};
 pub use related::related_explainers;
 
 /// What pages and sections share: a source file, its front matter, its URL.
@@ -168,7 +166,7 @@ impl Content {
         let mut backlinks: Vec<Vec<Target>> = vec![Vec::new(); self.pages.len()];
         for (from, doc) in self.docs().filter(|(_, d)| !d.shadowed) {
             for link in &doc.scan.links {
-                if let Some(Target::Page(to)) = self.target_of(&link.page)
+                if let Some(Target::Page(to)) = link.source().and_then(|s| self.target_of(s))
                     && from != Target::Page(to)
                     && !backlinks[to].contains(&from)
                 {
