@@ -2,7 +2,8 @@
 //!
 //! The build is a chain of stages over plain data:
 //! [`config::load`] → [`content::load`] (with the first Markdown pass) →
-//! [`templates::load`] → [`build::run`] (Markdown and templates in
+//! [`templates::load`] → [`links::check`] (every reference against what
+//! the build publishes) → [`build::run`] (Markdown and templates in
 //! parallel) → [`output`]. The binary in `main.rs` is a thin command line
 //! over [`cli`].
 
@@ -14,6 +15,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod links;
 pub mod live;
 pub mod markdown;
 pub mod output;

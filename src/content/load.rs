@@ -367,7 +367,8 @@ pub fn reload_page(
     }
     let scan_for = content.glossary.scan_for(Some(index), config.glossary.link);
     let options = markdown::options(&config.markdown);
-    page.doc.scan = markdown::scan(page.doc.body(), options, scan_for.as_ref(), config.search.enabled);
+    let raw_html = config.markdown.raw_html;
+    page.doc.scan = markdown::scan(page.doc.body(), options, raw_html, scan_for.as_ref(), config.search.enabled);
     let problems: Vec<Diagnostic> = {
         let at = page.doc.body_locator();
         page.doc
@@ -430,11 +431,13 @@ fn check_urls(content: &mut Content, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The first Markdown pass over every page, in parallel, then the link check.
+/// The first Markdown pass over every page, in parallel. Its links are
+/// checked once the build knows what it publishes ([`crate::links`]).
 fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnostic>) {
     let options = markdown::options(&config.markdown);
     let mode = config.glossary.link;
     let search = config.search.enabled;
+    let raw_html = config.markdown.raw_html;
     let glossary = &content.glossary;
     let scans: Vec<_> = content
         .docs()
@@ -446,7 +449,7 @@ fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnosti
                 Target::Section(_) => None,
             };
             let keep_text = search && page.is_some();
-            markdown::scan(d.body(), options, glossary.scan_for(page, mode).as_ref(), keep_text)
+            markdown::scan(d.body(), options, raw_html, glossary.scan_for(page, mode).as_ref(), keep_text)
         })
         .collect();
     let mut scans = scans.into_iter();
@@ -462,7 +465,6 @@ fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnosti
             diags.push(Diagnostic::error(problem.clone(), at(*offset, *len)));
         }
     }
-    diags.extend(check_links(content));
     let mut glossary = std::mem::take(&mut content.glossary);
     glossary.record_uses(content, mode, diags);
     content.glossary = glossary;
@@ -483,7 +485,8 @@ pub fn reload_section_body(
         return Ok(None);
     }
     let scan_for = content.glossary.scan_for(None, config.glossary.link);
-    let scan = markdown::scan(&text[old.body_offset..], markdown::options(&config.markdown), scan_for.as_ref(), false);
+    let options = markdown::options(&config.markdown);
+    let scan = markdown::scan(&text[old.body_offset..], options, config.markdown.raw_html, scan_for.as_ref(), false);
     let problems: Vec<Diagnostic> = scan
         .problems
         .iter()
@@ -492,45 +495,6 @@ pub fn reload_section_body(
         })
         .collect();
     if problems.is_empty() { Ok(Some((text, scan))) } else { Err(problems) }
-}
-
-/// Every `@/` link of every page and section: to a page that exists, and to
-/// an anchor that page has.
-pub fn check_links(content: &Content) -> Vec<Diagnostic> {
-    content.docs().flat_map(|(_, doc)| check_links_in(content, doc, |_| true)).collect()
-}
-
-/// The links of `target` after it changed; with `anchors_changed`, also
-/// every link to it from elsewhere (its headings, and so its anchors, moved).
-pub fn check_links_of(content: &Content, target: Target, anchors_changed: bool) -> Vec<Diagnostic> {
-    let doc = content.doc(target);
-    let mut diags = check_links_in(content, doc, |_| true);
-    if anchors_changed {
-        let source = doc.source.as_str();
-        for (_, other) in content.docs().filter(|(t, _)| *t != target) {
-            diags.extend(check_links_in(content, other, |l| l.page.trim_start_matches('/') == source));
-        }
-    }
-    diags
-}
-
-/// The links of `doc` that `pick` picks and that lead nowhere.
-fn check_links_in(content: &Content, doc: &Doc, pick: impl Fn(&markdown::LinkRef) -> bool) -> Vec<Diagnostic> {
-    let at = doc.body_locator();
-    let mut diags = Vec::new();
-    for link in doc.scan.links.iter().filter(|l| pick(l)) {
-        let target_doc =
-            if link.page.is_empty() { Some(doc) } else { content.target_of(&link.page).map(|t| content.doc(t)) };
-        let problem = match (target_doc, &link.anchor) {
-            (None, _) => Problem::BrokenLink(format!("@/{}", link.page)),
-            (Some(t), Some(anchor)) if !t.scan.has_anchor(anchor) => {
-                Problem::BrokenAnchor { page: t.source.to_string(), anchor: anchor.clone() }
-            }
-            _ => continue,
-        };
-        diags.push(Diagnostic::error(problem, at(link.offset, link.len)));
-    }
-    diags
 }
 
 /// Orders each section's pages by its `sort_by`.

@@ -23,9 +23,7 @@ use crate::paths::{SourcePath, UrlPath};
 pub use frontmatter::{FrontMatter, Split, split};
 pub use glossary::{Glossary, GlossaryTerm, names as term_names};
 pub use kinds::{Definition, Event, EventStatus, Explainer, Kind, KindData, Term, Tool, ToolStatus, When};
-pub use load::{
-    LoadOptions, check_links, check_links_of, load, reload_page, reload_section_body, sort_section, sort_sections,
-};
+pub use load::{LoadOptions, load, reload_page, reload_section_body, sort_section, sort_sections};
 pub use related::related_explainers;
 
 /// What pages and sections share: a source file, its front matter, its URL.
@@ -195,7 +193,7 @@ impl Content {
                 // Each page's links are read together, so a page already
                 // listed is last in the list: one comparison, however many
                 // pages link to `to` and however often `from` does.
-                if let Some(Target::Page(to)) = self.target_of(&link.page)
+                if let Some(Target::Page(to)) = link.source().and_then(|s| self.target_of(s))
                     && from != Target::Page(to)
                     && backlinks[to].last() != Some(&from)
                 {

@@ -52,12 +52,31 @@ pub enum Problem {
     DuplicateUrl { url_path: String, first: String, second: String },
     #[error("duplicate heading id `{0}` on this page")]
     DuplicateId(String),
-    #[error("link to missing page `{0}`")]
-    BrokenLink(String),
+    #[error(
+        "link to missing {} `{link}`{}",
+        if .link.ends_with(".md") { "page" } else { "file" },
+        did_you_mean(.suggestion)
+    )]
+    BrokenLink { link: String, suggestion: Option<String> },
+    #[error(
+        "link to `{url}`, but the site has nothing at {path}{}{}",
+        did_you_mean(.suggestion),
+        if .url.starts_with('/') { "" } else { " (a relative link starts from the page's own URL)" }
+    )]
+    MissingFile { url: String, path: String, suggestion: Option<String> },
+    #[error(
+        "`{0}` is left as text, not read as a link: write an address that holds spaces between angle brackets, \
+         as in [text](<@/explainers/my page.md>), or percent-encode it (%20)"
+    )]
+    UnparsedLink(String),
     #[error("link to missing anchor `#{anchor}` in `{page}`")]
     BrokenAnchor { page: String, anchor: String },
-    #[error("image `{0}` has no alt text: describe it in the brackets, ![like this](…)")]
-    ImageWithoutAlt(String),
+    #[error(
+        "image `{src}` has no alt text: {}",
+        if *.html { "give the <img> an alt=\"…\" that describes it (alt=\"\" if it is only decoration)" }
+        else { "describe it in the brackets, ![like this](…)" }
+    )]
+    ImageWithoutAlt { src: String, html: bool },
     #[error("heading level skips from h{from} to h{to}")]
     SkippedHeadingLevel { from: u8, to: u8 },
     #[error("no syntax highlighting for language `{0}`; the code is shown plain")]

@@ -103,6 +103,7 @@ pub fn render(
         prepared: &parts.prepared,
         highlighter: &parts.highlighter,
         sink,
+        published: &parts.published,
     };
     let bodies = &parts.bodies;
     let pages: Vec<usize> = targets.fresh_pages.union(&targets.pages).copied().collect();

@@ -5,8 +5,9 @@
 //! checks), its table of contents, its outgoing links, its word count, and
 //! the glossary terms it mentions (which of them to link, and where; the
 //! glossary's [`Matcher`] finds them). [`render`] then turns the body into
-//! HTML with every `@/` link resolved and every term linked as the scan
-//! decided; [`guard`] keeps script out of it where the site asks. Keeping
+//! HTML with every reference written as the site serves it ([`refs`]) and
+//! every term linked as the scan decided ([`term_links`]); [`guard`] keeps
+//! script out of it where the site asks. Keeping
 //! the two passes apart lets link checking see the whole site without
 //! holding every page's HTML in memory.
 
@@ -14,8 +15,11 @@ mod footnotes;
 mod glossary;
 mod guard;
 mod highlight;
+mod html;
+mod refs;
 mod render;
 mod scan;
+mod term_links;
 mod words;
 
 use std::collections::{HashMap, HashSet};
@@ -27,8 +31,10 @@ use crate::config::MarkdownConfig;
 
 pub use glossary::{Matcher, TermMatch, plural};
 pub use highlight::{Highlighter, stylesheet};
-pub use render::{LinkResolver, Rendered, TermHtml, render};
+pub use refs::LinkResolver;
+pub use render::{Rendered, render};
 pub use scan::{Heading, LinkRef, Scan, TermLink, TermScan, scan};
+pub use term_links::TermHtml;
 
 /// The pulldown-cmark options for pamphlet's dialect.
 pub fn options(config: &MarkdownConfig) -> Options {
@@ -63,7 +69,7 @@ fn standalone(body: &str, config: &MarkdownConfig, options: Options) -> String {
             None
         }
     }
-    let scan = scan(body, options, None, false);
+    let scan = scan(body, options, config.raw_html, None, false);
     render::render_with(body, &scan, config, options, &NoPages, &Highlighter::default()).html
 }
 

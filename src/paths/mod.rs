@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 mod base_url;
+mod reference;
 
 pub use base_url::BaseUrl;
+pub use reference::{Dest, Reference};
 
 /// A file under `content/`, relative to it, always with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -224,7 +226,7 @@ fn is_raster_data(rest: impl Iterator<Item = char>) -> bool {
 }
 
 /// `text` with its `%XX` escapes decoded (bytes that are not UTF-8 become U+FFFD).
-fn percent_decoded(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn percent_decoded(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('%') {
         return text.into();
     }

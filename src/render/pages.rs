@@ -7,48 +7,14 @@ use tera::Value;
 
 use crate::content::{Content, Doc, Page, Section, Target};
 use crate::error::{Diagnostic, Location, Problem};
-use crate::markdown::{self, Highlighter, LinkResolver, TermHtml};
+use crate::links::Published;
+use crate::markdown::{self, Highlighter, TermHtml};
 use crate::output::Sink;
 use crate::paths::UrlPath;
 use crate::templates::context::{self, ConfigContext, OwnFields, Paginator, Site};
 use crate::templates::{Lookup, Templates, base_context, site_value, with_content};
 
-/// Resolves `@/` site to permalinks, and glossary terms to their pages and definitions.
-struct Resolver<'a> {
-    site: &'a Site<'a>,
-    /// Each glossary term's site, ready to write.
-    terms: &'a [TermHtml],
-}
-
-impl LinkResolver for Resolver<'_> {
-    fn resolve(&self, page: &str) -> Option<String> {
-        let content = self.site.content;
-        content.target_of(page).map(|t| self.site.permalink(&content.doc(t).url))
-    }
-
-    fn term(&self, term: usize) -> Option<&TermHtml> {
-        self.terms.get(term)
-    }
-}
-
-/// Each glossary term's site, ready to write: to its path (shorter than its
-/// permalink, and the same page), with its short definition.
-fn term_tips(site: &Site) -> Vec<TermHtml> {
-    let content = site.content;
-    let short = |page: &Page| match &page.data {
-        crate::content::KindData::Term(t) => t.short.clone(),
-        _ => String::new(),
-    };
-    content
-        .glossary
-        .terms
-        .iter()
-        .map(|t| {
-            let page = &content.pages[t.page];
-            TermHtml::new(&site.path(&page.doc.url), &short(page), &t.slug)
-        })
-        .collect()
-}
+use super::extras::StaticFile;
 
 /// What rendering needs besides the content itself: the serialized pages,
 /// sections and site, worked out once per build (and kept by a `serve`
@@ -73,7 +39,7 @@ pub fn prepare(site: &Site, templates: &Templates) -> Prepared {
     Prepared {
         config_value: Value::from_serializable(&ConfigContext::new(site.config)),
         site: site_value(site, &page_values),
-        term_tips: term_tips(site),
+        term_tips: super::resolver::term_tips(site),
         own_fields: own_fields(templates),
         page_values,
         section_values,
@@ -116,6 +82,8 @@ pub struct Render<'a> {
     pub prepared: &'a Prepared,
     pub highlighter: &'a Highlighter,
     pub sink: &'a dyn Sink,
+    /// What the build publishes, for `@/` links to files.
+    pub published: &'a Published,
 }
 
 /// A page or section rendered: its problems and, when asked for, its body.
@@ -124,9 +92,9 @@ pub struct Rendered {
     pub body: Option<String>,
 }
 
-/// Renders everything; returns how many files were written, problems, and
-/// (when `keep` is set) the bodies.
-pub fn render_all(r: &Render, keep: bool) -> (usize, Vec<Diagnostic>, Bodies) {
+/// Renders everything and copies `statics`; returns how many files were
+/// written, problems, and (when `keep` is set) the bodies.
+pub fn render_all(r: &Render, statics: &[StaticFile], keep: bool) -> (usize, Vec<Diagnostic>, Bodies) {
     let content = r.site.content;
     let pages: Vec<Rendered> = (0..content.pages.len()).into_par_iter().map(|i| r.page(i, None, keep)).collect();
     let sections: Vec<Rendered> =
@@ -144,8 +112,8 @@ pub fn render_all(r: &Render, keep: bool) -> (usize, Vec<Diagnostic>, Bodies) {
     let mut files = content.pages.len() + content.sections.len();
     files += r.tags(None, &mut diags);
     files += r.catalog_views(&mut diags);
-    files +=
-        super::extras::write_all(&r.site, r.templates, &r.prepared.config_value, &r.prepared.site, r.sink, &mut diags);
+    let values = (&r.prepared.config_value, &r.prepared.site);
+    files += super::extras::write_all(&r.site, r.templates, values, statics, r.sink, &mut diags);
     (files, diags, bodies)
 }
 
@@ -199,8 +167,8 @@ pub fn lookup(site: &Site, pages: &[Value], sections: &[Value]) -> Lookup {
 }
 
 impl Render<'_> {
-    fn resolver(&self) -> Resolver<'_> {
-        Resolver { site: &self.site, terms: &self.prepared.term_tips }
+    fn resolver(&self) -> super::resolver::Resolver<'_> {
+        super::resolver::Resolver { site: &self.site, published: self.published, terms: &self.prepared.term_tips }
     }
 
     /// The body of `doc` as HTML, with its problems as diagnostics.
@@ -212,7 +180,7 @@ impl Render<'_> {
             diags.push(Diagnostic::warning(problem, at(offset, len)));
         }
         for (problem, offset, len) in rendered.errors {
-            diags.push(Diagnostic::error(problem, doc.body_location(offset, len)));
+            diags.push(Diagnostic::error(problem, at(offset, len)));
         }
         rendered.html
     }

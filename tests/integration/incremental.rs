@@ -197,3 +197,34 @@ fn new_and_removed_pages_rebuild_the_whole_site() {
     let r = apply(&mut session, &mut served, &site, &["content/explainers/4913"]);
     assert!(!r.whole && r.files.is_empty());
 }
+
+#[test]
+fn a_link_to_a_file_is_judged_in_part_and_a_new_file_can_be_linked_at_once() {
+    let (site, mut session, mut served) = start();
+    let page = "content/explainers/safety-cases.md";
+    site.edit(page, "\n\n", "\n\nSee [the template](/files/safety-case-template.pdf).\n\n");
+    let r = apply(&mut session, &mut served, &site, &[page]);
+    let missing =
+        r.report.diagnostics.iter().find(|d| matches!(d.problem, pamphlet::error::Problem::MissingFile { .. }));
+    assert!(!r.whole && missing.is_some(), "{:?}", r.report.diagnostics);
+
+    // The file arrives: the page that links to it builds, in part.
+    let asset = "assets/files/safety-case-template.pdf";
+    site.write(asset, "%PDF-1.4\n");
+    let r = apply(&mut session, &mut served, &site, &[asset, page]);
+    assert_part(&r, "a new file and the page linking to it", 40);
+    assert!(served.contains_key(&PathBuf::from("files/safety-case-template.pdf")));
+
+    // A file beside the pages, reached with `@/`, and a tag page new with the edit.
+    let beside = "content/explainers/safety-case-diagram.png";
+    site.write(beside, "png");
+    site.edit(
+        page,
+        "See [the template]",
+        "![A diagram](@/explainers/safety-case-diagram.png) [Tagged](/tags/new-tag/) See [the template]",
+    );
+    site.edit(page, "tags = [", "tags = [\"New tag\", ");
+    let r = apply(&mut session, &mut served, &site, &[beside, page]);
+    assert!(!r.report.has_errors(), "{:?}", r.report.diagnostics);
+    assert_same(&served, &site, "a new file beside the pages and a new tag");
+}

@@ -17,6 +17,7 @@ mod incremental;
 mod leaks;
 mod output;
 mod outside;
+mod references;
 mod search;
 mod serve;
 mod site_checks;

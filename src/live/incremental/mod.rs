@@ -43,7 +43,7 @@ pub fn section_edit(state: &mut State, s: usize, rel: &Path, sink: &dyn Sink) ->
     let old_text = std::mem::replace(&mut doc.text, text);
     let old_scan = std::mem::replace(&mut doc.scan, scan);
     let anchors_changed = !old_scan.same_anchors(&parts.content.sections[s].doc.scan);
-    let broken = content::check_links_of(&parts.content, Target::Section(s), anchors_changed);
+    let broken = crate::links::check_of(&parts.content, &parts.published, Target::Section(s), anchors_changed);
     if !broken.is_empty() {
         let doc = &mut parts.content.sections[s].doc;
         doc.text = old_text;

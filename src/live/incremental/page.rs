@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use crate::content::{self, Kind, KindData, LoadOptions, Target};
 use crate::error::Diagnostic;
+use crate::links;
 use crate::live::deps::Deps;
 use crate::live::edit::{Edit, changed_fields, timings};
 use crate::live::state::State;
@@ -52,9 +53,7 @@ pub fn page_edit(
         parts.content.pages[i] = old;
         return Ok(Edit::Whole);
     }
-    let anchors_changed = !old.doc.scan.same_anchors(&parts.content.pages[i].doc.scan);
-    let broken = content::check_links_of(&parts.content, Target::Page(i), anchors_changed);
-    if !broken.is_empty() {
+    if let Err(broken) = check_links(parts, i, &old) {
         parts.content.pages[i] = old;
         return Err(broken);
     }
@@ -73,6 +72,27 @@ pub fn page_edit(
     }
     state.search_stale = true;
     Ok(Edit::Done)
+}
+
+/// Checks the links of page `i`, which was `old`: its own, and those to
+/// it when its anchors changed. Where its tags, or a tool's category or
+/// status, may change which listing pages exist, what the site publishes
+/// is listed again and every link checked; on errors, the list is put back.
+fn check_links(parts: &mut BuiltSite, i: usize, old: &content::Page) -> Result<(), Vec<Diagnostic>> {
+    let page = &parts.content.pages[i];
+    let anchors_changed = !old.doc.scan.same_anchors(&page.doc.scan);
+    if old.kind != Kind::Tool && old.doc.meta.tags == page.doc.meta.tags {
+        let broken = links::check_of(&parts.content, &parts.published, Target::Page(i), anchors_changed);
+        return if broken.is_empty() { Ok(()) } else { Err(broken) };
+    }
+    let published = crate::render::published(&parts.site(), Some(&parts.templates), &parts.statics);
+    let before = std::mem::replace(&mut parts.published, published);
+    let broken = links::check(&parts.content, &parts.published);
+    if broken.is_empty() {
+        return Ok(());
+    }
+    parts.published = before;
+    Err(broken)
 }
 
 fn related_terms(data: &KindData) -> Vec<&str> {
@@ -265,7 +285,7 @@ fn new_definition(parts: &mut BuiltSite, i: usize, targets: &mut Targets) {
 
 /// The pages the site found by `scan` lead to.
 pub(super) fn links_of(content: &content::Content, scan: &crate::markdown::Scan) -> BTreeSet<usize> {
-    let page = |l: &crate::markdown::LinkRef| match content.target_of(&l.page) {
+    let page = |l: &crate::markdown::LinkRef| match l.source().and_then(|s| content.target_of(s)) {
         Some(Target::Page(p)) => Some(p),
         _ => None,
     };
