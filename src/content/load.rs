@@ -76,7 +76,7 @@ fn within(dir: &str, ancestor: &str) -> bool {
 }
 
 /// Lists Markdown files and other files under `content/`, relative to it
-/// (links followed only while they stay inside the site: [`crate::walk`]).
+/// (links followed only while they stay inside the site: [`crate::source`]).
 fn walk(root: &Path, content_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<PathBuf>, Vec<PathBuf>) {
     crate::source::files(root, content_dir, diags)
         .into_iter()

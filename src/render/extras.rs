@@ -283,7 +283,7 @@ fn copy(sink: &dyn Sink, from: &Path, to: &Path, diags: &mut Vec<Diagnostic>) ->
     }
 }
 
-/// Files under `dir` (absolute, and relative to `dir`), as [`crate::walk`]
+/// Files under `dir` (absolute, and relative to `dir`), as [`crate::source`]
 /// lists them: hidden files skipped, site out of the site refused.
 pub fn list_dir(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, PathBuf)> {
     crate::source::files(root, dir, diags).into_iter().map(|rel| (dir.join(&rel), rel)).collect()
