@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use tera::Value;
 
 use crate::config::ThemeSource;
 use crate::content::KindData;
@@ -13,17 +12,11 @@ use crate::error::{Diagnostic, Location};
 use crate::output::Sink;
 use crate::paths::UrlPath;
 use crate::templates::context::Site;
-use crate::templates::{Templates, base_context, builtin};
+use crate::templates::context::template::Shared;
+use crate::templates::{Templates, builtin};
 
 /// Writes everything that is not a page, section or tag page.
-pub fn write_all(
-    site: &Site,
-    templates: &Templates,
-    config: &Value,
-    site_value: &Value,
-    sink: &dyn Sink,
-    diags: &mut Vec<Diagnostic>,
-) -> usize {
+pub fn write_all(shared: &Shared, templates: &Templates, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
     let all = Generated {
         not_found: true,
         search_page: true,
@@ -32,7 +25,7 @@ pub fn write_all(
         calendars: Calendars::All,
         fixed: true,
     };
-    write_generated(site, templates, (config, site_value), &all, sink, diags) + copy_static(site, sink, diags)
+    write_generated(shared, templates, &all, sink, diags) + copy_static(&shared.site, sink, diags)
 }
 
 /// Which of the generated files to write.
@@ -62,23 +55,23 @@ pub enum Calendars {
 /// The files made from the content: 404, redirects, calendars, feed,
 /// sitemap, robots.txt and the highlighting stylesheet (those `which` names).
 pub fn write_generated(
-    site: &Site,
+    shared: &Shared,
     templates: &Templates,
-    (config, site_value): (&Value, &Value),
     which: &Generated,
     sink: &dyn Sink,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
+    let site = &shared.site;
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if which.not_found && templates.has("404.html") {
-        let ctx = base_context(config, site_value, &site.config.base_url.local("/404.html"));
+        let ctx = shared.plain(site.config.base_url.local("/404.html"));
         match templates.render("404.html", &ctx) {
             Ok(html) => files.push((PathBuf::from("404.html"), html.into_bytes())),
             Err(d) => diags.push(d),
         }
     }
     if which.search_page {
-        match super::search::page(site, templates, config, site_value) {
+        match super::search::page(shared, templates) {
             Some(Ok(file)) => files.push(file),
             Some(Err(d)) => diags.push(d),
             None => {}
