@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use tera::Value;
 
 use crate::config::ThemeSource;
 use crate::content::KindData;
@@ -13,14 +12,14 @@ use crate::error::{Diagnostic, Location};
 use crate::output::Sink;
 use crate::paths::UrlPath;
 use crate::templates::context::Site;
-use crate::templates::{Templates, base_context, builtin};
+use crate::templates::context::template::Shared;
+use crate::templates::{Templates, builtin};
 
 /// Writes everything that is not a page, section or tag page: the
 /// generated files, and `statics` (from [`static_files`]) copied.
 pub fn write_all(
-    site: &Site,
+    shared: &Shared,
     templates: &Templates,
-    (config, site_value): (&Value, &Value),
     statics: &[StaticFile],
     sink: &dyn Sink,
     diags: &mut Vec<Diagnostic>,
@@ -33,7 +32,7 @@ pub fn write_all(
         calendars: Calendars::All,
         fixed: true,
     };
-    write_generated(site, templates, (config, site_value), &all, sink, diags) + copy_static(statics, sink, diags)
+    write_generated(shared, templates, &all, sink, diags) + copy_static(statics, sink, diags)
 }
 
 /// Which of the generated files to write.
@@ -63,23 +62,23 @@ pub enum Calendars {
 /// The files made from the content: 404, redirects, calendars, feed,
 /// sitemap, robots.txt and the highlighting stylesheet (those `which` names).
 pub fn write_generated(
-    site: &Site,
+    shared: &Shared,
     templates: &Templates,
-    (config, site_value): (&Value, &Value),
     which: &Generated,
     sink: &dyn Sink,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
+    let site = &shared.site;
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if which.not_found && templates.has("404.html") {
-        let ctx = base_context(config, site_value, &site.config.base_url.local("/404.html"));
+        let ctx = shared.plain(site.config.base_url.local("/404.html"));
         match templates.render("404.html", &ctx) {
             Ok(html) => files.push((PathBuf::from("404.html"), html.into_bytes())),
             Err(d) => diags.push(d),
         }
     }
     if which.search_page {
-        match super::search::page(site, templates, config, site_value) {
+        match super::search::page(shared, templates) {
             Some(Ok(file)) => files.push(file),
             Some(Err(d)) => diags.push(d),
             None => {}

@@ -1,9 +1,11 @@
 //! Rendering pages, sections and tag pages through their templates, in parallel.
+//!
+//! Contexts come whole from [`crate::templates::context`]: this stage
+//! picks templates, renders bodies, paginates and writes files.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use rayon::prelude::*;
-use tera::Value;
 
 use crate::content::{Content, Doc, Page, Section, Target};
 use crate::error::{Diagnostic, Location, Problem};
@@ -11,19 +13,26 @@ use crate::links::Published;
 use crate::markdown::{self, Highlighter, TermHtml};
 use crate::output::Sink;
 use crate::paths::UrlPath;
-use crate::templates::context::{self, ConfigContext, OwnFields, Paginator, Site};
-use crate::templates::{Lookup, Templates, base_context, site_value, with_content};
+use crate::templates::context::template::{Shared, TemplateContext};
+use crate::templates::context::{
+    ConfigContext, ConfigValue, OwnFields, PageValue, Paginator, SectionContext, SectionValue, Site, SiteValue,
+    TrustedHtml,
+};
+use crate::templates::site::{SiteContext, SiteSummary};
+use crate::templates::{Lookup, Templates};
 
 use super::extras::StaticFile;
 
 /// What rendering needs besides the content itself: the serialized pages,
-/// sections and site, worked out once per build (and kept by a `serve`
+/// site and config, worked out once per build (and kept by a `serve`
 /// session, which brings them up to date after each edit).
 pub struct Prepared {
-    pub config_value: Value,
-    pub page_values: Vec<Value>,
-    pub section_values: Vec<Value>,
-    pub site: Value,
+    pub config: ConfigValue,
+    /// Every page as listings show it, by number.
+    pub pages: Vec<PageValue>,
+    pub site: SiteValue,
+    /// What a live rebuild compares to tell which fields of `site` changed.
+    pub site_summary: SiteSummary,
     pub term_tips: Vec<TermHtml>,
     pub own_fields: OwnFields,
 }
@@ -32,38 +41,26 @@ pub struct Prepared {
 /// functions their data.
 pub fn prepare(site: &Site, templates: &Templates) -> Prepared {
     let content = site.content;
-    let page_values: Vec<Value> = (0..content.pages.len()).into_par_iter().map(|i| page_value(site, i)).collect();
-    let section_values: Vec<Value> =
-        (0..content.sections.len()).map(|i| section_value(site, i, &page_values)).collect();
-    templates.set_lookup(lookup(site, &page_values, &section_values));
+    let pages: Vec<PageValue> = (0..content.pages.len()).into_par_iter().map(|i| PageValue::of(site, i)).collect();
+    templates.set_lookup(lookup(site, &pages));
+    let site_context = SiteContext::new(site, &pages);
+    let (site_value, site_summary) = (site_context.value(), site_context.summary());
     Prepared {
-        config_value: Value::from_serializable(&ConfigContext::new(site.config)),
-        site: site_value(site, &page_values),
+        config: ConfigValue::new(&ConfigContext::new(site.config)),
+        site: site_value,
+        site_summary,
         term_tips: super::resolver::term_tips(site),
         own_fields: own_fields(templates),
-        page_values,
-        section_values,
+        pages,
     }
 }
 
-pub fn page_value(site: &Site, i: usize) -> Value {
-    Value::from_serializable(&context::page(site, i))
-}
-
-/// Section `i` with the values of the pages it lists.
-pub fn section_value(site: &Site, i: usize, page_values: &[Value]) -> Value {
-    let s = &site.content.sections[i];
-    let mut map = Value::from_serializable(&context::section(site, s)).into_map().unwrap_or_default();
-    let pages: Vec<Value> = s.pages.iter().map(|&p| page_values[p].clone()).collect();
-    map.insert("pages".into(), Value::from(pages));
-    Value::from(map)
-}
-
+/// Which of the fields only a page's own template sees some template reads.
 pub fn own_fields(templates: &Templates) -> OwnFields {
     OwnFields {
-        terms_used: templates.mention("terms_used"),
-        used_in: templates.mention("used_in"),
-        backlinks: templates.mention("backlinks"),
+        terms_used: templates.some_read("terms_used"),
+        used_in: templates.some_read("used_in"),
+        backlinks: templates.some_read("backlinks"),
     }
 }
 
@@ -112,8 +109,7 @@ pub fn render_all(r: &Render, statics: &[StaticFile], keep: bool) -> (usize, Vec
     let mut files = content.pages.len() + content.sections.len();
     files += r.tags(None, &mut diags);
     files += r.catalog_views(&mut diags);
-    let values = (&r.prepared.config_value, &r.prepared.site);
-    files += super::extras::write_all(&r.site, r.templates, values, statics, r.sink, &mut diags);
+    files += super::extras::write_all(&r.shared(), r.templates, statics, r.sink, &mut diags);
     (files, diags, bodies)
 }
 
@@ -153,20 +149,30 @@ pub fn template_for(templates: &Templates, doc: &Doc, candidates: &[&str]) -> Re
     })
 }
 
-pub fn lookup(site: &Site, pages: &[Value], sections: &[Value]) -> Lookup {
+pub fn lookup(site: &Site, pages: &[PageValue]) -> Lookup {
     let mut lookup = Lookup { base_url: Some(site.config.base_url.clone()), ..Lookup::default() };
     for (source, target) in &site.content.by_source {
         let doc = site.content.doc(*target);
         lookup.permalinks.insert(source.clone(), site.permalink(&doc.url));
         match target {
-            Target::Page(i) => lookup.pages.insert(source.clone(), pages[*i].clone()),
-            Target::Section(i) => lookup.sections.insert(source.clone(), sections[*i].clone()),
-        };
+            Target::Page(i) => {
+                lookup.pages.insert(source.clone(), pages[*i].clone());
+            }
+            Target::Section(i) => {
+                lookup.sections.insert(source.clone(), SectionValue::of(site, *i, pages));
+            }
+        }
     }
     lookup
 }
 
-impl Render<'_> {
+impl<'a> Render<'a> {
+    /// What every template context shares in this render.
+    pub fn shared(&self) -> Shared<'a> {
+        let p = self.prepared;
+        Shared { site: self.site, config: &p.config, site_value: &p.site, pages: &p.pages }
+    }
+
     fn resolver(&self) -> super::resolver::Resolver<'_> {
         super::resolver::Resolver { site: &self.site, published: self.published, terms: &self.prepared.term_tips }
     }
@@ -185,7 +191,7 @@ impl Render<'_> {
         rendered.html
     }
 
-    fn write(&self, url: &UrlPath, name: &str, ctx: &tera::Context, diags: &mut Vec<Diagnostic>) {
+    fn write(&self, url: &UrlPath, name: &str, ctx: &impl TemplateContext, diags: &mut Vec<Diagnostic>) {
         self.write_sized(url, name, ctx, 16 * 1024, diags);
     }
 
@@ -195,7 +201,7 @@ impl Render<'_> {
         &self,
         url: &UrlPath,
         name: &str,
-        ctx: &tera::Context,
+        ctx: &impl TemplateContext,
         capacity: usize,
         diags: &mut Vec<Diagnostic>,
     ) {
@@ -225,17 +231,7 @@ impl Render<'_> {
             None => Some(self.body(&page.doc, &mut diags)),
         };
         let html = body.or(fresh.as_deref()).unwrap_or_default();
-        let path = self.site.path(&page.doc.url);
-        let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &path);
-        // One map: the page's value, its body and what only its own template sees.
-        let mut value = self.prepared.page_values[i].clone().into_map().unwrap_or_default();
-        value.insert("content".into(), Value::safe_string(html));
-        if let Some(own) =
-            Value::from_serializable(&context::page_own(&self.site, i, self.prepared.own_fields)).into_map()
-        {
-            value.extend(own);
-        }
-        ctx.insert_value("page", Value::from(value));
+        let ctx = self.shared().page(i, html, self.prepared.own_fields);
         self.write_sized(&page.doc.url, &name, &ctx, html.len() + 16 * 1024, &mut diags);
         let html = match keep {
             true => fresh.or_else(|| body.map(str::to_string)),
@@ -260,16 +256,10 @@ impl Render<'_> {
             Some(b) => b.to_string(),
             None => self.body(&section.doc, &mut diags),
         };
-        let value = &self.prepared.section_values[i];
-        let with_body = with_content(value, &html);
-        let pages: Vec<Value> = value
-            .as_map()
-            .and_then(|m| m.get(&"pages".into()))
-            .and_then(Value::as_array)
-            .map(<[Value]>::to_vec)
-            .unwrap_or_default();
+        let (shared, context, content) = (self.shared(), SectionContext::of(&self.site, i), TrustedHtml::new(&html));
+        let pages: Vec<&PageValue> = section.pages.iter().map(|&p| &self.prepared.pages[p]).collect();
         let per_page = section.paginate_by.unwrap_or(pages.len().max(1));
-        let chunks: Vec<&[Value]> = if pages.is_empty() { vec![&[]] } else { pages.chunks(per_page).collect() };
+        let chunks: Vec<&[&PageValue]> = if pages.is_empty() { vec![&[]] } else { pages.chunks(per_page).collect() };
         let total = chunks.len();
         for (n, chunk) in chunks.into_iter().enumerate() {
             let url = section.doc.url.paginated(n + 1);
@@ -279,11 +269,7 @@ impl Render<'_> {
                 previous: (n > 0).then(|| self.site.path(&section.doc.url.paginated(n))),
                 next: (n + 1 < total).then(|| self.site.path(&section.doc.url.paginated(n + 2))),
             });
-            let mut map = with_body.clone().into_map().unwrap_or_default();
-            map.insert("pages".into(), Value::from(chunk.to_vec()));
-            map.insert("paginator".into(), Value::from_serializable(&paginator));
-            let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &self.site.path(&url));
-            ctx.insert_value("section", Value::from(map));
+            let ctx = shared.section(&context, &content, chunk, paginator, self.site.path(&url));
             self.write(&url, &name, &ctx, &mut diags);
         }
         Rendered { diags, body: keep.then_some(html) }
@@ -296,23 +282,12 @@ impl Render<'_> {
             return 0;
         }
         let views = crate::templates::catalog::views(self.site.content);
+        let shared = self.shared();
         let results: Vec<Vec<Diagnostic>> = views
             .par_iter()
             .map(|view| {
                 let mut diags = Vec::new();
-                let tools: Vec<Value> = view.tools.iter().map(|&i| self.prepared.page_values[i].clone()).collect();
-                let path = self.site.path(&view.url);
-                let mut map: HashMap<&str, Value> = HashMap::new();
-                map.insert("kind", Value::from(view.kind));
-                map.insert("name", Value::from(view.name.as_str()));
-                map.insert("slug", Value::from(view.slug.as_str()));
-                map.insert("title", Value::from(view.title.as_str()));
-                map.insert("path", Value::from(path.as_str()));
-                map.insert("permalink", Value::from(self.site.permalink(&view.url)));
-                map.insert("tools", Value::from(tools));
-                let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &path);
-                ctx.insert("view", &map);
-                self.write(&view.url, "tool-view.html", &ctx, &mut diags);
+                self.write(&view.url, "tool-view.html", &shared.view(view), &mut diags);
                 diags
             })
             .collect();
@@ -331,10 +306,10 @@ impl Render<'_> {
         if let Some((slugs, _)) = only {
             tags.retain(|slug, _| slugs.contains(slug));
         }
+        let shared = self.shared();
         if self.templates.has("tags.html") && only.is_none_or(|(_, index)| index) {
             let url = UrlPath::from_segments(["tags"]);
-            let ctx = base_context(&self.prepared.config_value, &self.prepared.site, &self.site.path(&url));
-            self.write(&url, "tags.html", &ctx, diags);
+            self.write(&url, "tags.html", &shared.plain(self.site.path(&url)), diags);
             written += 1;
         }
         if self.templates.has("tag.html") {
@@ -343,18 +318,7 @@ impl Render<'_> {
                 .map(|(slug, (name, pages))| {
                     let mut diags = Vec::new();
                     let url = UrlPath::from_segments(["tags", slug.as_str()]);
-                    let mut tag: HashMap<&str, Value> = HashMap::new();
-                    tag.insert("name", Value::from(name.as_str()));
-                    tag.insert("slug", Value::from(slug.as_str()));
-                    tag.insert("path", Value::from(self.site.path(&url)));
-                    tag.insert("permalink", Value::from(self.site.permalink(&url)));
-                    tag.insert(
-                        "pages",
-                        Value::from(pages.iter().map(|&i| self.prepared.page_values[i].clone()).collect::<Vec<_>>()),
-                    );
-                    let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &self.site.path(&url));
-                    ctx.insert("tag", &tag);
-                    self.write(&url, "tag.html", &ctx, &mut diags);
+                    self.write(&url, "tag.html", &shared.tag(name, slug, pages), &mut diags);
                     diags
                 })
                 .collect();

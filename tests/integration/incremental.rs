@@ -228,3 +228,35 @@ fn a_link_to_a_file_is_judged_in_part_and_a_new_file_can_be_linked_at_once() {
     assert!(!r.report.has_errors(), "{:?}", r.report.diagnostics);
     assert_same(&served, &site, "a new file beside the pages and a new tag");
 }
+
+#[test]
+fn fields_read_by_computed_names_count_as_read() {
+    let site = Site::example();
+    // No template names `word_count`, `upcoming_events` or `used_in`: these
+    // templates reach them only by names computed as they render.
+    let listing = "{% set f = 'word' ~ '_count' %}{% for p in section.pages %}{{ p.title }}: {{ p[f] }}\n{% endfor %}";
+    site.write("templates/section.html", listing);
+    let events =
+        "{% set n = 'upcoming' ~ '_events' %}{% for e in site[n] %}{{ e.title }} at {{ e.start }}\n{% endfor %}";
+    site.write("templates/explainer.html", format!("{events}{{{{ page.content | safe }}}}"));
+    site.write("templates/term.html", "{% for u in page['used_' ~ 'in'] %}{{ u.title }}\n{% endfor %}");
+    let mut session = Session::new(&site.root, options());
+    let mut served: Files = session.full().files.into_iter().collect();
+    let used_in_listed = served
+        .iter()
+        .filter(|(path, _)| path.starts_with("glossary") && path.components().count() == 3)
+        .any(|(_, html)| !String::from_utf8_lossy(html).trim().is_empty());
+    assert!(used_in_listed, "`used_in` was left empty for a template that reads it by a computed name");
+
+    let explainer = "content/explainers/red-teaming.md";
+    site.edit(explainer, "\n\n", "\n\nA few more words about red teaming.\n\n");
+    let r = apply(&mut session, &mut served, &site, &[explainer]);
+    assert!(!r.whole && r.files.contains_key(&PathBuf::from("explainers/index.html")), "the listing shows the count");
+    assert_same(&served, &site, "a body edit");
+
+    let event = "content/events/example-incident-reporting-webinar.md";
+    site.edit(event, "start = 2027-01-20T11:00:00", "start = 2027-01-20T11:30:00");
+    let r = apply(&mut session, &mut served, &site, &[event]);
+    assert!(!r.whole && r.files.contains_key(&PathBuf::from("explainers/red-teaming/index.html")), "site[n]");
+    assert_same(&served, &site, "an event's time");
+}
