@@ -269,6 +269,11 @@ pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
 
 /// The closest candidate to `word` when it is close enough to be a likely typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    // Nothing a site names is close to a word this long, and comparing one
+    // (a 500 kB URL, say) with every candidate would cost seconds.
+    if word.len() > SUGGEST_MAX {
+        return None;
+    }
     let lower = word.to_lowercase();
     candidates
         .into_iter()
@@ -278,9 +283,21 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c.to_string())
 }
 
+/// The longest word [`suggest`] looks for near matches of, in bytes.
+pub const SUGGEST_MAX: usize = 256;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_word_gets_no_suggestion_at_once() {
+        let huge = "x".repeat(1_000_000);
+        let many: Vec<String> = (0..2_000).map(|i| format!("/explainers/page-{i}/")).collect();
+        let start = std::time::Instant::now();
+        assert_eq!(suggest(&huge, many.iter().map(String::as_str)), None);
+        assert!(start.elapsed() < std::time::Duration::from_secs(1), "took {:?}", start.elapsed());
+    }
 
     #[test]
     fn suggestion_finds_close_zone_names() {

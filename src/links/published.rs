@@ -112,6 +112,9 @@ fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Optio
         p.trim_end_matches('/').rsplit('/').next().unwrap_or(p)
     }
     let wanted_last = last(wanted);
+    if wanted.len() > crate::error::SUGGEST_MAX {
+        return None;
+    }
     let close: Vec<&str> = candidates.filter(|c| strsim::jaro_winkler(wanted_last, last(c)) > 0.8).collect();
     suggest(wanted, close)
 }
