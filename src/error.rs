@@ -54,6 +54,18 @@ pub enum Problem {
     BrokenAnchor { page: String, anchor: String },
     #[error("image `{0}` has no alt text: describe it in the brackets, ![like this](…)")]
     ImageWithoutAlt(String),
+    #[error("image `{0}` names no file under content/")]
+    MissingFile(String),
+    #[error("cannot read the size of image {file}: {reason}")]
+    BadImage { file: String, reason: String },
+    #[error(
+        "{section} makes this folder a section and {index} makes it a page: keep one (`_index.md` for a section, `index.md` for a page with its files beside it)"
+    )]
+    SectionAndBundle { section: String, index: String },
+    #[error(
+        "content/index.md would be the home page, which is content/_index.md: rename it, or move it into a folder (content/NAME/index.md) to make it a page"
+    )]
+    IndexAtRoot,
     #[error("heading level skips from h{from} to h{to}")]
     SkippedHeadingLevel { from: u8, to: u8 },
     #[error("no syntax highlighting for language `{0}`; the code is shown plain")]

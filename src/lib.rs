@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod images;
 pub mod live;
 pub mod markdown;
 pub mod output;

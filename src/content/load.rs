@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::frontmatter::{FrontMatter, split};
 use super::kinds::{self, Kind, KindSettings};
-use super::{Asset, Content, Doc, Glossary, Meta, Page, Section, SortBy, Target, decode};
+use super::{Content, Doc, Glossary, Meta, Page, Section, SortBy, Target, bundle, decode};
 use crate::config::Config;
 use crate::error::{Diagnostic, Location, Problem, suggest};
 use crate::markdown;
@@ -59,7 +59,7 @@ pub fn load(config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>)
     let (section_docs, page_docs): (Vec<_>, Vec<_>) = parsed.into_iter().partition(|p| p.source.stem() == "_index");
     add_sections(config, &mut content, section_docs, &mut diags);
     add_pages(config, &mut content, page_docs, &mut diags);
-    content.assets = assets.into_iter().map(|rel| Asset { from: content_dir.join(&rel), to: rel }).collect();
+    content.assets = bundle::place_assets(&content, &content_dir, &markdown, assets, &mut diags);
     check_urls(&mut content, &mut diags);
     content.glossary = Glossary::build(&content, &mut diags);
     scan_bodies(config, &mut content, &mut diags);
@@ -73,10 +73,13 @@ fn within(dir: &str, ancestor: &str) -> bool {
     dir == ancestor || dir.starts_with(&format!("{ancestor}/"))
 }
 
-/// Lists Markdown files and other files under `content/`, relative to it
-/// (links followed only while they stay inside the site: [`crate::walk`]).
+/// Lists Markdown files (less those `bundle` refuses) and other files under
+/// `content/`, relative to it (links followed only inside the site: [`crate::walk`]).
 fn walk(root: &Path, content_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<PathBuf>, Vec<PathBuf>) {
-    crate::walk::files(root, content_dir, diags).into_iter().partition(|rel| rel.extension().is_some_and(|e| e == "md"))
+    let (markdown, files): (Vec<PathBuf>, Vec<PathBuf>) = crate::walk::files(root, content_dir, diags)
+        .into_iter()
+        .partition(|rel| rel.extension().is_some_and(|e| e == "md"));
+    (bundle::without_clashes(markdown, diags), files)
 }
 
 /// The file at `rel` under `content/` as text, with the path diagnostics
@@ -156,11 +159,6 @@ fn doc(mut p: Parsed, url: UrlPath, problems: &mut kinds::Problems) -> Doc {
     }
 }
 
-fn dir_url(dir: &str) -> UrlPath {
-    let slugs: Vec<String> = dir.split('/').map(slugify).collect();
-    UrlPath::from_segments(slugs.iter().map(String::as_str))
-}
-
 fn add_sections(config: &Config, content: &mut Content, docs: Vec<Parsed>, diags: &mut Vec<Diagnostic>) {
     let mut docs = docs;
     docs.sort_by(|a, b| a.source.dir().cmp(b.source.dir()));
@@ -193,7 +191,7 @@ fn add_sections(config: &Config, content: &mut Content, docs: Vec<Parsed>, diags
             }
         });
         let dir = p.source.dir().to_string();
-        let doc = doc(p, dir_url(&dir), &mut problems);
+        let doc = doc(p, UrlPath::from_folder(&dir), &mut problems);
         report(&doc, problems, diags);
         content.by_source.insert(doc.source.to_string(), Target::Section(content.sections.len()));
         content.sections.push(Section {
@@ -325,13 +323,12 @@ fn place_page(
         Some(s) if slugify(s.get_ref()).is_empty() => {
             let reason = "must contain letters or digits".into();
             problems.push((Problem::BadValue { key: "slug".into(), reason }, s.span()));
-            slugify(p.source.stem())
+            bundle::default_slug(&p.source)
         }
         Some(s) => slugify(s.get_ref()),
-        None => slugify(p.source.stem()),
+        None => bundle::default_slug(&p.source),
     };
-    let dir = dir_url(p.source.dir());
-    let url = UrlPath::from_segments(dir.as_str().split('/').chain([slug.as_str()]));
+    let url = bundle::page_url(&p.source, &slug);
     let doc = doc(p, url, &mut problems);
     let mut found = Vec::new();
     report(&doc, problems, &mut found);

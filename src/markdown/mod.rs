@@ -14,6 +14,7 @@ mod footnotes;
 mod glossary;
 mod guard;
 mod highlight;
+mod image;
 mod render;
 mod scan;
 mod words;
@@ -25,6 +26,7 @@ use crate::config::MarkdownConfig;
 
 pub use glossary::{Matcher, TermMatch, plural};
 pub use highlight::{Highlighter, stylesheet};
+pub use image::ImageRef;
 pub use render::{LinkResolver, Rendered, TermHtml, render};
 pub use scan::{Heading, LinkRef, Scan, TermLink, TermScan, scan};
 

@@ -3,9 +3,9 @@
 //! pulldown-cmark parses; this module rewrites its event stream before the
 //! HTML writer sees it: heading ids from the scan, `@/` links resolved,
 //! glossary terms linked with their definitions where the scan found them,
-//! callouts as labelled boxes, titled images as figures, fenced code
-//! highlighted, footnotes gathered at the end with links back, and raw HTML
-//! escaped when the site asks for it.
+//! callouts as labelled boxes, local images sized and titled ones as
+//! figures (in `image`), fenced code highlighted, footnotes gathered at the
+//! end with links back, and raw HTML escaped when the site asks for it.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -14,13 +14,29 @@ use std::ops::Range;
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
-use super::{Highlighter, Scan, TermLink};
+use super::{Highlighter, ImageRef, Scan, TermLink};
 use crate::config::{MarkdownConfig, RawHtml};
 use crate::error::Problem;
 
-/// Turns `@/path.md` into a URL. Implemented by the build over the site's pages.
+/// Turns `@/path.md` into a URL, and finds the files of the site that a
+/// page's images and links name. Implemented by the build over the site's
+/// pages and files, for one page at a time.
 pub trait LinkResolver {
     fn resolve(&self, page: &str) -> Option<String>;
+
+    /// The file of the site an image's URL names, as it is published;
+    /// `Ok(None)` for an image written as it is (remote, or no file of the
+    /// site). An error for a local image that cannot be read, or an `@/`
+    /// path that names no file.
+    fn image(&self, _dest: &str) -> Result<Option<ImageRef>, Problem> {
+        Ok(None)
+    }
+
+    /// The URL a link's relative `dest` must be written as, when it names
+    /// a file of the site that is not published where the link leads.
+    fn file(&self, _dest: &str) -> Option<String> {
+        None
+    }
 
     /// Glossary term number `term`, as its links are written.
     fn term(&self, _term: usize) -> Option<&TermHtml> {
@@ -126,7 +142,7 @@ pub(super) fn render_with<'a>(
 pub(super) struct State<'a> {
     pub(super) body: &'a str,
     pub(super) config: &'a MarkdownConfig,
-    links: &'a dyn LinkResolver,
+    pub(super) links: &'a dyn LinkResolver,
     highlighter: &'a Highlighter,
     scan: &'a Scan,
     headings: usize,
@@ -198,6 +214,7 @@ impl<'a> State<'a> {
                 }
                 self.out.push(events[i].0.clone());
             }
+            Event::Start(Tag::Image { .. }) => return self.image(events, i),
             Event::Start(Tag::CodeBlock(kind)) if config.highlight => {
                 return self.code_block(events, i, kind);
             }
@@ -245,20 +262,18 @@ impl<'a> State<'a> {
         here
     }
 
-    /// An ordinary link, with `@/` resolved.
+    /// An ordinary link, with `@/` resolved and a relative link to a file
+    /// of the site written as that file is published.
     fn push_link(&mut self, event: &Event<'a>) {
-        match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
-                let dest = self.resolve(dest_url).map_or_else(|| dest_url.clone(), CowStr::from);
-                self.out.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
+        if let Event::Start(Tag::Link { link_type, dest_url, title, id }) = event {
+            let dest = if dest_url.starts_with("@/") { self.resolve(dest_url) } else { self.links.file(dest_url) };
+            if let Some(dest) = dest {
+                let (link_type, title, id) = (*link_type, title.clone(), id.clone());
+                self.out.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
+                return;
             }
-            other => self.out.push(other.clone()),
         }
+        self.out.push(event.clone());
     }
 
     /// Opens a link to glossary term `term`, to `href` (escaped) if the
@@ -342,41 +357,6 @@ impl<'a> State<'a> {
             url.push_str(anchor);
         }
         Some(url)
-    }
-
-    /// A paragraph holding only an image with a title becomes a `<figure>`
-    /// whose caption is the title. Returns the index after the paragraph.
-    fn figure(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize) -> Option<usize> {
-        let Some((Event::Start(Tag::Image { dest_url, title, .. }), _)) = events.get(i + 1) else {
-            return None;
-        };
-        // An image that may not be written as it is goes the ordinary way, past the guard.
-        if title.is_empty() || crate::paths::script_scheme(dest_url, true).is_some() {
-            return None;
-        }
-        let mut alt = String::new();
-        let mut j = i + 2;
-        loop {
-            match &events.get(j)?.0 {
-                Event::End(TagEnd::Image) => break,
-                Event::Text(t) | Event::Code(t) => alt.push_str(t),
-                Event::SoftBreak | Event::HardBreak => alt.push(' '),
-                _ => {}
-            }
-            j += 1;
-        }
-        if !matches!(events.get(j + 1), Some((Event::End(TagEnd::Paragraph), _))) {
-            return None;
-        }
-        let mut html = String::from("<figure>\n<img src=\"");
-        escape_href(&mut html, dest_url).ok()?;
-        html.push_str("\" alt=\"");
-        escape_html(&mut html, &alt).ok()?;
-        html.push_str("\">\n<figcaption>");
-        escape_html(&mut html, title).ok()?;
-        html.push_str("</figcaption>\n</figure>\n");
-        self.out.push(Event::Html(html.into()));
-        Some(j + 2)
     }
 
     fn code_block(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize, kind: &CodeBlockKind<'a>) -> usize {

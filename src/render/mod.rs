@@ -7,7 +7,9 @@
 mod calendar;
 pub(crate) mod extras;
 mod feed;
+pub(crate) mod files;
 pub(crate) mod pages;
+mod resolve;
 pub(crate) mod search;
 
 use std::path::Path;

@@ -7,48 +7,14 @@ use tera::Value;
 
 use crate::content::{Content, Doc, Page, Section, Target};
 use crate::error::{Diagnostic, Location, Problem};
-use crate::markdown::{self, Highlighter, LinkResolver, TermHtml};
+use crate::markdown::{self, Highlighter, TermHtml};
 use crate::output::Sink;
 use crate::paths::UrlPath;
 use crate::templates::context::{self, ConfigContext, OwnFields, Paginator, Site};
 use crate::templates::{Lookup, Templates, base_context, site_value, with_content};
 
-/// Resolves `@/` site to permalinks, and glossary terms to their pages and definitions.
-struct Resolver<'a> {
-    site: &'a Site<'a>,
-    /// Each glossary term's site, ready to write.
-    terms: &'a [TermHtml],
-}
-
-impl LinkResolver for Resolver<'_> {
-    fn resolve(&self, page: &str) -> Option<String> {
-        let content = self.site.content;
-        content.target_of(page).map(|t| self.site.permalink(&content.doc(t).url))
-    }
-
-    fn term(&self, term: usize) -> Option<&TermHtml> {
-        self.terms.get(term)
-    }
-}
-
-/// Each glossary term's site, ready to write: to its path (shorter than its
-/// permalink, and the same page), with its short definition.
-fn term_tips(site: &Site) -> Vec<TermHtml> {
-    let content = site.content;
-    let short = |page: &Page| match &page.data {
-        crate::content::KindData::Term(t) => t.short.clone(),
-        _ => String::new(),
-    };
-    content
-        .glossary
-        .terms
-        .iter()
-        .map(|t| {
-            let page = &content.pages[t.page];
-            TermHtml::new(&site.path(&page.doc.url), &short(page), &t.slug)
-        })
-        .collect()
-}
+use super::files::PublishedFiles;
+use super::resolve::{Resolver, term_tips};
 
 /// What rendering needs besides the content itself: the serialized pages,
 /// sections and site, worked out once per build (and kept by a `serve`
@@ -60,6 +26,10 @@ pub struct Prepared {
     pub site: Value,
     pub term_tips: Vec<TermHtml>,
     pub own_fields: OwnFields,
+    /// The files besides the pages, for what pages name.
+    pub files: PublishedFiles,
+    /// The sizes of the images pages show, read as they are asked for.
+    pub images: crate::images::Sizes,
 }
 
 /// Serializes every page and section, builds `site`, and gives the lookup
@@ -75,6 +45,8 @@ pub fn prepare(site: &Site, templates: &Templates) -> Prepared {
         site: site_value(site, &page_values),
         term_tips: term_tips(site),
         own_fields: own_fields(templates),
+        files: PublishedFiles::new(site.config, content),
+        images: crate::images::Sizes::default(),
         page_values,
         section_values,
     }
@@ -199,14 +171,15 @@ pub fn lookup(site: &Site, pages: &[Value], sections: &[Value]) -> Lookup {
 }
 
 impl Render<'_> {
-    fn resolver(&self) -> Resolver<'_> {
-        Resolver { site: &self.site, terms: &self.prepared.term_tips }
+    fn resolver<'r>(&'r self, doc: &'r Doc) -> Resolver<'r> {
+        let p = self.prepared;
+        Resolver { site: &self.site, terms: &p.term_tips, files: &p.files, sizes: &p.images, doc }
     }
 
     /// The body of `doc` as HTML, with its problems as diagnostics.
     fn body(&self, doc: &Doc, diags: &mut Vec<Diagnostic>) -> String {
         let config = &self.site.config.markdown;
-        let rendered = markdown::render(doc.body(), &doc.scan, config, &self.resolver(), self.highlighter);
+        let rendered = markdown::render(doc.body(), &doc.scan, config, &self.resolver(doc), self.highlighter);
         for (problem, offset, len) in rendered.warnings {
             diags.push(Diagnostic::warning(problem, doc.body_location(offset, len)));
         }
