@@ -203,7 +203,7 @@ pub fn load(root: &Path, base_url: Option<&BaseUrl>) -> Result<Config, Vec<Diagn
     let path = root.join(FILE);
     let file = Path::new(FILE);
     let source = match std::fs::read(&path) {
-        Ok(bytes) => crate::content::decode(file, bytes).map_err(|d| vec![d])?,
+        Ok(bytes) => crate::source::decode(file, bytes).map_err(|d| vec![d])?,
         Err(e) => {
             let what = format!("{} (is {} a pamphlet site?)", path.display(), root.display());
             return Err(vec![Diagnostic::global(Problem::Io { what, reason: e.to_string() })]);
@@ -243,22 +243,11 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
     };
 
     let theme_name = raw.theme.as_ref().map_or("default", |t| t.get_ref().as_str()).to_string();
-    let theme_dir = root.join("themes").join(&theme_name);
-    let theme = if !is_folder_name(&theme_name) {
-        // `../../x` would read templates, and publish static files, from outside the site.
-        let reason = "must be the name of a folder under themes/, like \"default\"".into();
+    let theme = theme_source(root, &theme_name).unwrap_or_else(|problem| {
         let span = raw.theme.as_ref().map_or(0..0, |t| t.span());
-        errors.push(Diagnostic::error(Problem::BadValue { key: "theme".into(), reason }, at(span)));
+        errors.push(Diagnostic::error(problem, at(span)));
         ThemeSource::Builtin
-    } else if theme_dir.is_dir() {
-        ThemeSource::Dir(theme_dir)
-    } else if theme_name == "default" {
-        ThemeSource::Builtin
-    } else {
-        let span = raw.theme.as_ref().map_or(0..0, |t| t.span());
-        errors.push(Diagnostic::error(Problem::ThemeNotFound(theme_name.clone()), at(span)));
-        ThemeSource::Builtin
-    };
+    });
 
     if !errors.is_empty() {
         return Err(errors);
@@ -282,6 +271,24 @@ fn resolve(root: &Path, raw: RawConfig, source: &str) -> Result<Config, Vec<Diag
         search: raw.search,
         extra: raw.extra,
     })
+}
+
+/// Where the theme `name` comes from: `themes/NAME/`, else the built-in
+/// default theme.
+fn theme_source(root: &Path, name: &str) -> Result<ThemeSource, Problem> {
+    if !is_folder_name(name) {
+        // `../../x` would read templates, and publish static files, from outside the site.
+        let reason = "must be the name of a folder under themes/, like \"default\"".into();
+        return Err(Problem::BadValue { key: "theme".into(), reason });
+    }
+    let dir = root.join("themes").join(name);
+    if dir.is_dir() {
+        Ok(ThemeSource::Dir(dir))
+    } else if name == "default" {
+        Ok(ThemeSource::Builtin)
+    } else {
+        Err(Problem::ThemeNotFound(name.to_string()))
+    }
 }
 
 /// Whether `name` is one folder's name: not empty, no separator, not `.` or `..`.

@@ -151,7 +151,7 @@ const INIT_FILES: &[(&str, &str)] = &[
         "content/glossary/explainer.md",
         "+++\ntitle = \"Explainer\"\nshort = \"A page that explains one policy topic in plain language.\"\n+++\n",
     ),
-    (".gitignore", "/public/\n"),
+    (".gitignore", "/public/\n/.public.pamphlet-*\n"),
 ];
 
 /// Creates a new site in `dir` that uses the built-in default theme.

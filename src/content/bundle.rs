@@ -11,9 +11,13 @@
 //!
 //! Any other file under `content/` is published at its folder's URL, as it
 //! always was (`explainers/diagram.png` at `/explainers/diagram.png`). A
-//! relative reference to it from a plain page beside it is rewritten to that
-//! URL when the page is rendered (`render::files`), so authors can refer to
-//! files by where they sit on disk whatever shape their pages have.
+//! relative reference to it from a plain page beside it is read from that
+//! page's folder ([`crate::paths::Dest::beside`]), checked against what the
+//! build publishes ([`crate::links`]) and written as that URL when the page
+//! is rendered, so authors can refer to files by where they sit on disk
+//! whatever shape their pages have. Every file placed here is an
+//! [`Asset`], which the build's one list of what it publishes
+//! ([`crate::links::Published`]) takes as it is.
 //!
 //! A draft's files are left out with it: a draft bundle's, and everything
 //! under a draft section. A file that would land on a page's own

@@ -54,8 +54,7 @@ pub fn split(source: &str) -> Result<Split<'_>, (Problem, usize)> {
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Spanned<String>,
-    #[serde(default)]
-    pub description: String,
+    pub description: Option<Spanned<String>>,
     pub date: Option<Spanned<Datetime>>,
     pub updated: Option<Spanned<Datetime>>,
     #[serde(default)]

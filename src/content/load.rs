@@ -7,11 +7,13 @@ use rayon::prelude::*;
 
 use super::frontmatter::{FrontMatter, split};
 use super::kinds::{self, Kind, KindSettings};
-use super::{Content, Doc, Glossary, Meta, Page, Section, SortBy, Target, bundle, decode};
+use super::{Content, Doc, Glossary, Meta, MetaSpans, Page, Section, SortBy, Target, bundle};
 use crate::config::Config;
 use crate::error::{Diagnostic, Location, Problem, suggest};
 use crate::markdown;
 use crate::paths::{SourcePath, UrlPath, slugify};
+use crate::source::decode;
+use toml::Spanned;
 
 /// Choices that change what is loaded.
 #[derive(Debug, Clone, Copy, Default)]
@@ -74,9 +76,9 @@ fn within(dir: &str, ancestor: &str) -> bool {
 }
 
 /// Lists Markdown files (less those `bundle` refuses) and other files under
-/// `content/`, relative to it (links followed only inside the site: [`crate::walk`]).
+/// `content/`, relative to it (links followed only inside the site: [`crate::source`]).
 fn walk(root: &Path, content_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<PathBuf>, Vec<PathBuf>) {
-    let (markdown, files): (Vec<PathBuf>, Vec<PathBuf>) = crate::walk::files(root, content_dir, diags)
+    let (markdown, files): (Vec<PathBuf>, Vec<PathBuf>) = crate::source::files(root, content_dir, diags)
         .into_iter()
         .partition(|rel| rel.extension().is_some_and(|e| e == "md"));
     (bundle::without_clashes(markdown, diags), files)
@@ -117,7 +119,7 @@ fn meta(p: &mut Parsed, problems: &mut kinds::Problems) -> Meta {
     let fm = &mut p.fm;
     Meta {
         title: fm.title.get_ref().clone(),
-        description: std::mem::take(&mut fm.description),
+        description: fm.description.as_ref().map(|d| d.get_ref().clone()).unwrap_or_default(),
         date: fm.date.as_ref().and_then(|d| kinds::date_of("date", d, problems)),
         updated: fm.updated.as_ref().and_then(|d| kinds::date_of("updated", d, problems)),
         draft: fm.draft,
@@ -125,6 +127,11 @@ fn meta(p: &mut Parsed, problems: &mut kinds::Problems) -> Meta {
         tags: std::mem::take(&mut fm.tags),
         template: fm.template.as_ref().map(|t| t.get_ref().clone()),
         extra: std::mem::take(&mut fm.extra),
+        spans: MetaSpans {
+            title: fm.title.span(),
+            description: fm.description.as_ref().map(Spanned::span),
+            template: fm.template.as_ref().map(Spanned::span),
+        },
     }
 }
 
@@ -355,14 +362,17 @@ pub fn reload_page(
     }
     let scan_for = content.glossary.scan_for(Some(index), config.glossary.link);
     let options = markdown::options(&config.markdown);
-    page.doc.scan = markdown::scan(page.doc.body(), options, scan_for.as_ref(), config.search.enabled);
-    let problems: Vec<Diagnostic> = page
-        .doc
-        .scan
-        .problems
-        .iter()
-        .map(|(problem, offset, len)| Diagnostic::error(problem.clone(), page.doc.body_location(*offset, *len)))
-        .collect();
+    let raw_html = config.markdown.raw_html;
+    page.doc.scan = markdown::scan(page.doc.body(), options, raw_html, scan_for.as_ref(), config.search.enabled);
+    let problems: Vec<Diagnostic> = {
+        let at = page.doc.body_locator();
+        page.doc
+            .scan
+            .problems
+            .iter()
+            .map(|(problem, offset, len)| Diagnostic::error(problem.clone(), at(*offset, *len)))
+            .collect()
+    };
     if problems.is_empty() { Ok(Some(page)) } else { Err(problems) }
 }
 
@@ -416,11 +426,13 @@ fn check_urls(content: &mut Content, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The first Markdown pass over every page, in parallel, then the link check.
+/// The first Markdown pass over every page, in parallel. Its links are
+/// checked once the build knows what it publishes ([`crate::links`]).
 fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnostic>) {
     let options = markdown::options(&config.markdown);
     let mode = config.glossary.link;
     let search = config.search.enabled;
+    let raw_html = config.markdown.raw_html;
     let glossary = &content.glossary;
     let scans: Vec<_> = content
         .docs()
@@ -432,7 +444,7 @@ fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnosti
                 Target::Section(_) => None,
             };
             let keep_text = search && page.is_some();
-            markdown::scan(d.body(), options, glossary.scan_for(page, mode).as_ref(), keep_text)
+            markdown::scan(d.body(), options, raw_html, glossary.scan_for(page, mode).as_ref(), keep_text)
         })
         .collect();
     let mut scans = scans.into_iter();
@@ -443,11 +455,11 @@ fn scan_bodies(config: &Config, content: &mut Content, diags: &mut Vec<Diagnosti
         p.doc.scan = scans.next().unwrap_or_default();
     }
     for (_, doc) in content.docs() {
+        let at = doc.body_locator();
         for (problem, offset, len) in &doc.scan.problems {
-            diags.push(Diagnostic::error(problem.clone(), doc.body_location(*offset, *len)));
+            diags.push(Diagnostic::error(problem.clone(), at(*offset, *len)));
         }
     }
-    diags.extend(check_links(content));
     let mut glossary = std::mem::take(&mut content.glossary);
     glossary.record_uses(content, mode, diags);
     content.glossary = glossary;
@@ -468,7 +480,8 @@ pub fn reload_section_body(
         return Ok(None);
     }
     let scan_for = content.glossary.scan_for(None, config.glossary.link);
-    let scan = markdown::scan(&text[old.body_offset..], markdown::options(&config.markdown), scan_for.as_ref(), false);
+    let options = markdown::options(&config.markdown);
+    let scan = markdown::scan(&text[old.body_offset..], options, config.markdown.raw_html, scan_for.as_ref(), false);
     let problems: Vec<Diagnostic> = scan
         .problems
         .iter()
@@ -477,43 +490,6 @@ pub fn reload_section_body(
         })
         .collect();
     if problems.is_empty() { Ok(Some((text, scan))) } else { Err(problems) }
-}
-
-/// Every `@/` link of every page and section: to a page that exists, and to
-/// an anchor that page has.
-pub fn check_links(content: &Content) -> Vec<Diagnostic> {
-    content
-        .docs()
-        .flat_map(|(_, doc)| doc.scan.links.iter().filter_map(move |link| check_link(content, doc, link)))
-        .collect()
-}
-
-/// The links of `target` after it changed; with `anchors_changed`, also
-/// every link to it from elsewhere (its headings, and so its anchors, moved).
-pub fn check_links_of(content: &Content, target: Target, anchors_changed: bool) -> Vec<Diagnostic> {
-    let doc = content.doc(target);
-    let mut diags: Vec<Diagnostic> = doc.scan.links.iter().filter_map(|link| check_link(content, doc, link)).collect();
-    if anchors_changed {
-        let source = doc.source.as_str();
-        for (t, other) in content.docs().filter(|(t, _)| *t != target) {
-            let to_it = other.scan.links.iter().filter(|l| l.page.trim_start_matches('/') == source);
-            diags.extend(to_it.filter_map(|link| check_link(content, content.doc(t), link)));
-        }
-    }
-    diags
-}
-
-fn check_link(content: &Content, doc: &Doc, link: &markdown::LinkRef) -> Option<Diagnostic> {
-    let target_doc =
-        if link.page.is_empty() { Some(doc) } else { content.target_of(&link.page).map(|t| content.doc(t)) };
-    let problem = match (target_doc, &link.anchor) {
-        (None, _) => Problem::BrokenLink(format!("@/{}", link.page)),
-        (Some(t), Some(anchor)) if !t.scan.has_anchor(anchor) => {
-            Problem::BrokenAnchor { page: t.source.to_string(), anchor: anchor.clone() }
-        }
-        _ => return None,
-    };
-    Some(Diagnostic::error(problem, doc.body_location(link.offset, link.len)))
 }
 
 /// Orders each section's pages by its `sort_by`.

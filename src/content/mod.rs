@@ -12,20 +12,19 @@ mod load;
 mod related;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::ops::Range;
+use std::path::PathBuf;
 
 use jiff::civil;
 
-use crate::error::{Diagnostic, Location, Problem};
+use crate::error::{Location, Locator};
 use crate::markdown::Scan;
 use crate::paths::{SourcePath, UrlPath};
 
 pub use frontmatter::{FrontMatter, Split, split};
 pub use glossary::{Glossary, GlossaryTerm, names as term_names};
 pub use kinds::{Definition, Event, EventStatus, Explainer, Kind, KindData, Term, Tool, ToolStatus, When};
-pub use load::{
-    LoadOptions, check_links, check_links_of, load, reload_page, reload_section_body, sort_section, sort_sections,
-};
+pub use load::{LoadOptions, load, reload_page, reload_section_body, sort_section, sort_sections};
 pub use related::related_explainers;
 
 /// What pages and sections share: a source file, its front matter, its URL.
@@ -51,9 +50,21 @@ impl Doc {
         &self.text[self.body_offset..]
     }
 
+    /// The location of a front-matter span (as [`MetaSpans`] keeps them).
+    pub fn locate_front(&self, span: &Range<usize>) -> Location {
+        Location::at(&self.file, &self.text, self.front_offset + span.start, span.len())
+    }
+
     /// A location at byte `offset` (`len` bytes) of the body.
     pub fn body_location(&self, offset: usize, len: usize) -> Location {
         Location::at(&self.file, &self.text, self.body_offset + offset, len)
+    }
+
+    /// [`Doc::body_location`] for as many problems as the body has: its
+    /// lines are indexed once, when the first location is asked for.
+    pub fn body_locator(&self) -> impl Fn(usize, usize) -> Location + '_ {
+        let locator = Locator::new(&self.file, &self.text);
+        move |offset, len| locator.at(self.body_offset + offset, len)
     }
 }
 
@@ -69,6 +80,17 @@ pub struct Meta {
     pub tags: Vec<String>,
     pub template: Option<String>,
     pub extra: toml::Table,
+    /// Where `title`, `description` and `template` were written, in bytes
+    /// of the front matter: findings about them point there.
+    pub spans: MetaSpans,
+}
+
+/// Positions of front-matter values, kept from parsing (see [`Doc::locate_front`]).
+#[derive(Debug, Clone, Default)]
+pub struct MetaSpans {
+    pub title: Range<usize>,
+    pub description: Option<Range<usize>>,
+    pub template: Option<Range<usize>>,
 }
 
 #[derive(Debug)]
@@ -170,9 +192,12 @@ impl Content {
         let mut backlinks: Vec<Vec<Target>> = vec![Vec::new(); self.pages.len()];
         for (from, doc) in self.docs().filter(|(_, d)| !d.shadowed) {
             for link in &doc.scan.links {
-                if let Some(Target::Page(to)) = self.target_of(&link.page)
+                // Each page's links are read together, so a page already
+                // listed is last in the list: one comparison, however many
+                // pages link to `to` and however often `from` does.
+                if let Some(Target::Page(to)) = link.source().and_then(|s| self.target_of(s))
                     && from != Target::Page(to)
-                    && !backlinks[to].contains(&from)
+                    && backlinks[to].last() != Some(&from)
                 {
                     backlinks[to].push(from);
                 }
@@ -203,34 +228,5 @@ impl Content {
         let sections = self.sections.iter().enumerate().map(|(i, s)| (Target::Section(i), &s.doc));
         let pages = self.pages.iter().enumerate().map(|(i, p)| (Target::Page(i), &p.doc));
         sections.chain(pages)
-    }
-}
-
-/// Source bytes as text: a UTF-8 byte-order mark is dropped; bytes that are
-/// not UTF-8 are an error naming the file and the line they are on.
-pub fn decode(file: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-        let mut loc = Location::at(file, &valid, offset, 0);
-        loc.snippet = None;
-        Diagnostic::error(Problem::NotUtf8 { offset }, loc)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decode_drops_a_bom_and_names_bad_bytes() {
-        assert_eq!(decode(Path::new("a.md"), b"\xEF\xBB\xBF+++".to_vec()).unwrap(), "+++");
-        let err = decode(Path::new("a.md"), b"ok\nbad \xFF here".to_vec()).unwrap_err();
-        assert_eq!(err.problem, Problem::NotUtf8 { offset: 7 });
-        let loc = err.location.unwrap();
-        assert_eq!((loc.line, loc.column), (2, 5));
     }
 }

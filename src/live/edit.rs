@@ -1,9 +1,5 @@
-//! What an edit did: how it went, which fields of `site` it changed, and
-//! (with `PAMPHLET_TIMINGS` set) how long each of its steps took.
-
-use std::collections::HashSet;
-
-use tera::Value;
+//! What an edit did: how it went, and (with `PAMPHLET_TIMINGS` set) how
+//! long each of its steps took.
 
 use super::targets::Targets;
 
@@ -14,16 +10,6 @@ pub enum Edit {
     /// The edit changes the site's shape (a URL, a kind, a term's names):
     /// only a whole build is right.
     Whole,
-}
-
-/// The top-level fields of `site` that differ between two builds of it.
-pub fn changed_fields(before: &Value, after: &Value) -> HashSet<String> {
-    let (Some(a), Some(b)) = (before.as_map(), after.as_map()) else {
-        return HashSet::from(["*".to_string()]);
-    };
-    let mut out: HashSet<String> = a.iter().filter(|(k, v)| b.get(k) != Some(v)).map(|(k, _)| k.to_string()).collect();
-    out.extend(b.keys().filter(|k| a.get(k).is_none()).map(|k| k.to_string()));
-    out
 }
 
 /// With `PAMPHLET_TIMINGS` set, prints how long each step of an edit took

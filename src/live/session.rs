@@ -151,10 +151,13 @@ impl Session {
                 Change::Page(i, rel) => incremental::page_edit(state, &self.options, i, &rel, &sink),
                 Change::Section(s, rel) => incremental::section_edit(state, s, &rel, &sink),
                 Change::Template(name) => incremental::template_edit(state, &name, first, &sink),
-                Change::Copy(from, to) => sink
-                    .copy(&from, &to)
-                    .map(|()| Edit::Done)
-                    .map_err(|p| vec![Diagnostic::error(p, Location::file(&from))]),
+                Change::Copy(from, to) => match sink.copy(&from, &to) {
+                    Ok(()) => {
+                        state.parts.add_static(&from, &to);
+                        Ok(Edit::Done)
+                    }
+                    Err(p) => Err(vec![Diagnostic::error(p, Location::file(&from))]),
+                },
                 Change::Whole | Change::Nothing => Ok(Edit::Done),
             };
             match outcome {

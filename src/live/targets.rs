@@ -54,8 +54,8 @@ impl Targets {
         &mut self,
         parts: &BuiltSite,
         deps: &Deps,
-        fields: &HashSet<String>,
-        page_fields: &HashSet<String>,
+        fields: &BTreeSet<&str>,
+        page_fields: &BTreeSet<&str>,
         template: Option<&str>,
     ) {
         if fields.is_empty() && page_fields.is_empty() && template.is_none() {
@@ -103,6 +103,7 @@ pub fn render(
         prepared: &parts.prepared,
         highlighter: &parts.highlighter,
         sink,
+        published: &parts.published,
     };
     let bodies = &parts.bodies;
     let pages: Vec<usize> = targets.fresh_pages.union(&targets.pages).copied().collect();
@@ -143,9 +144,7 @@ pub fn render(
         r.catalog_views(&mut diags);
     }
     if targets.generated != Generated::default() {
-        let p = &parts.prepared;
-        let values = (&p.config_value, &p.site);
-        crate::render::extras::write_generated(&r.site, templates, values, &targets.generated, sink, &mut diags);
+        crate::render::extras::write_generated(&r.shared(), templates, &targets.generated, sink, &mut diags);
     }
     (diags, fresh.into_iter().filter_map(|(t, b)| b.map(|b| (t, b))).collect())
 }

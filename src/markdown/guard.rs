@@ -118,7 +118,7 @@ mod tests {
 
     fn run(body: &str, raw_html: RawHtml) -> Rendered {
         let config = MarkdownConfig { raw_html, ..MarkdownConfig::default() };
-        let scan = scan(body, options(&config), None, false);
+        let scan = scan(body, options(&config), raw_html, None, false);
         render(body, &scan, &config, &NoPages, &Highlighter::default())
     }
 

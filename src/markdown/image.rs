@@ -1,12 +1,13 @@
-//! Images: where a local one is published, and how big it is.
+//! Images: how big a local one is, and figures.
 //!
-//! An image whose URL names a file of the site (beside the page, under
-//! `content/` by `@/`, or from the site's root) is written with the URL
-//! that file is published at and with its `width` and `height`, which the
-//! build reads ([`LinkResolver::image`](super::LinkResolver::image)), so a
-//! page does not jump while its images load. Remote images and `data:`
-//! URLs are written as they are. A paragraph holding only an image with a
-//! title becomes a `<figure>` whose caption is the title.
+//! An image whose URL names a file the site publishes (beside the page's
+//! file, under `content/` by `@/`, or from the site's root) is written with
+//! its `width` and `height`, which the build reads
+//! ([`LinkResolver::image_size`](super::LinkResolver::image_size)), so a
+//! page does not jump while its images load; its URL is written as every
+//! reference is ([`super::refs`]). Remote images and `data:` URLs get no
+//! size. A paragraph holding only an image with a title becomes a
+//! `<figure>` whose caption is the title.
 
 use std::fmt::Write;
 use std::ops::Range;
@@ -16,15 +17,6 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::render::State;
 
-/// A local image as the build publishes it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImageRef {
-    /// The URL to write instead of the one in the Markdown, when they differ.
-    pub src: Option<String>,
-    /// Width and height in CSS pixels, when the file declares them.
-    pub size: Option<(u32, u32)>,
-}
-
 impl<'a> State<'a> {
     /// Writes the image that starts at event `i` (not a figure); returns
     /// the index of the event after it.
@@ -32,13 +24,13 @@ impl<'a> State<'a> {
         let (Event::Start(Tag::Image { dest_url, title, .. }), range) = &events[i] else {
             return i;
         };
-        let Some(local) = self.local_image(dest_url, range) else {
-            self.out.push(events[i].0.clone());
+        let Some(size) = self.image_size(dest_url, range) else {
+            self.push_link(&events[i].0);
             return i + 1;
         };
         let (alt, end) = alt_text(events, i);
         let mut html = String::new();
-        img_tag(&mut html, local.src.as_deref().unwrap_or(dest_url), &alt, title, local.size);
+        img_tag(&mut html, &self.dest(dest_url), &alt, title, Some(size));
         html.push_str(" />");
         self.out.push(Event::InlineHtml(html.into()));
         end + 1
@@ -58,9 +50,9 @@ impl<'a> State<'a> {
         if !matches!(events.get(end + 1), Some((Event::End(TagEnd::Paragraph), _))) {
             return None;
         }
-        let local = self.local_image(dest_url, range).unwrap_or_default();
+        let size = self.image_size(dest_url, range);
         let mut html = String::from("<figure>\n");
-        img_tag(&mut html, local.src.as_deref().unwrap_or(dest_url), &alt, "", local.size);
+        img_tag(&mut html, &self.dest(dest_url), &alt, "", size);
         html.push_str(">\n<figcaption>");
         let _ = escape_html(&mut html, title);
         html.push_str("</figcaption>\n</figure>\n");
@@ -68,10 +60,10 @@ impl<'a> State<'a> {
         Some(end + 2)
     }
 
-    /// The image at `dest` as the build publishes it, if it is a file of
-    /// the site; a problem with it is an error at `range`.
-    fn local_image(&mut self, dest: &str, range: &Range<usize>) -> Option<super::ImageRef> {
-        self.links.image(dest).unwrap_or_else(|problem| {
+    /// The size of the image at `dest`, if it is a file the site publishes
+    /// and declares one; a file that cannot be read is an error at `range`.
+    fn image_size(&mut self, dest: &str, range: &Range<usize>) -> Option<(u32, u32)> {
+        self.links.image_size(dest).unwrap_or_else(|problem| {
             self.errors.push((problem, range.start, range.len()));
             None
         })

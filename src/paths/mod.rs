@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 mod base_url;
+mod reference;
 
 pub use base_url::BaseUrl;
+pub use reference::{Dest, Reference};
 
 /// A file under `content/`, relative to it, always with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

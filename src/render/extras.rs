@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use tera::Value;
 
 use crate::config::ThemeSource;
 use crate::content::KindData;
@@ -13,14 +12,15 @@ use crate::error::{Diagnostic, Location};
 use crate::output::Sink;
 use crate::paths::UrlPath;
 use crate::templates::context::Site;
-use crate::templates::{Templates, base_context, builtin};
+use crate::templates::context::template::Shared;
+use crate::templates::{Templates, builtin};
 
-/// Writes everything that is not a page, section or tag page.
+/// Writes everything that is not a page, section or tag page: the
+/// generated files, and `statics` (from [`static_files`]) copied.
 pub fn write_all(
-    site: &Site,
+    shared: &Shared,
     templates: &Templates,
-    config: &Value,
-    site_value: &Value,
+    statics: &[StaticFile],
     sink: &dyn Sink,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
@@ -32,7 +32,7 @@ pub fn write_all(
         calendars: Calendars::All,
         fixed: true,
     };
-    write_generated(site, templates, (config, site_value), &all, sink, diags) + copy_static(site, sink, diags)
+    write_generated(shared, templates, &all, sink, diags) + copy_static(statics, sink, diags)
 }
 
 /// Which of the generated files to write.
@@ -62,23 +62,23 @@ pub enum Calendars {
 /// The files made from the content: 404, redirects, calendars, feed,
 /// sitemap, robots.txt and the highlighting stylesheet (those `which` names).
 pub fn write_generated(
-    site: &Site,
+    shared: &Shared,
     templates: &Templates,
-    (config, site_value): (&Value, &Value),
     which: &Generated,
     sink: &dyn Sink,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
+    let site = &shared.site;
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if which.not_found && templates.has("404.html") {
-        let ctx = base_context(config, site_value, &site.config.base_url.local("/404.html"));
+        let ctx = shared.plain(site.config.base_url.local("/404.html"));
         match templates.render("404.html", &ctx) {
             Ok(html) => files.push((PathBuf::from("404.html"), html.into_bytes())),
             Err(d) => diags.push(d),
         }
     }
     if which.search_page {
-        match super::search::page(site, templates, config, site_value) {
+        match super::search::page(shared, templates) {
             Some(Ok(file)) => files.push(file),
             Some(Err(d)) => diags.push(d),
             None => {}
@@ -206,38 +206,68 @@ fn robots(site: &Site) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 }
 
+/// A file copied into the site as it is.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    pub from: StaticSource,
+    /// Where it goes, relative to the output folder.
+    pub to: PathBuf,
+    /// For a file beside pages in `content/`: its path there (`explainers/diagram.png`).
+    pub source: Option<String>,
+}
+
+/// Where a static file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    Disk(PathBuf),
+    /// A file of the built-in theme.
+    Builtin(&'static [u8]),
+}
+
 /// Theme `static/`, then the site's `assets/`, then files beside pages in
 /// `content/`. A site file may not replace a theme file silently: the later
 /// one wins only for theme files, which sites are meant to override.
-pub fn copy_static(site: &Site, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
+pub fn static_files(site: &Site, diags: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
     let config = site.config;
-    let mut site_files: Vec<(PathBuf, PathBuf)> = list_dir(&config.root, &config.root.join("assets"), diags);
-    site_files.extend(site.content.assets.iter().map(|a| (a.from.clone(), a.to.clone())));
-    let overridden = |rel: &Path| site_files.iter().any(|(_, to)| to == rel);
+    let disk = |(from, to): (PathBuf, PathBuf)| StaticFile { from: StaticSource::Disk(from), to, source: None };
+    let mut site_files: Vec<StaticFile> =
+        list_dir(&config.root, &config.root.join("assets"), diags).into_iter().map(disk).collect();
+    let content_dir = config.content_dir();
+    site_files.extend(site.content.assets.iter().map(|a| StaticFile {
+        from: StaticSource::Disk(a.from.clone()),
+        to: a.to.clone(),
+        source: a.from.strip_prefix(&content_dir).ok().map(|s| crate::paths::SourcePath::new(s).to_string()),
+    }));
+    let overridden = |rel: &Path| site_files.iter().any(|f| f.to == rel);
+    let theme: Vec<StaticFile> = match &config.theme {
+        ThemeSource::Dir(dir) => list_dir(&config.root, &dir.join("static"), diags).into_iter().map(disk).collect(),
+        ThemeSource::Builtin => builtin::FILES
+            .iter()
+            .filter_map(|(name, bytes)| {
+                let rel = name.strip_prefix("static/")?;
+                Some(StaticFile { from: StaticSource::Builtin(bytes), to: PathBuf::from(rel), source: None })
+            })
+            .collect(),
+    };
+    let mut out: Vec<StaticFile> = theme.into_iter().filter(|f| !overridden(&f.to)).collect();
+    out.extend(site_files);
+    out
+}
+
+/// Copies `files` (from [`static_files`]) into the site.
+pub fn copy_static(files: &[StaticFile], sink: &dyn Sink, diags: &mut Vec<Diagnostic>) -> usize {
     let mut count = 0;
-    match &config.theme {
-        ThemeSource::Dir(dir) => {
-            for (from, to) in list_dir(&config.root, &dir.join("static"), diags) {
-                if !overridden(&to) {
-                    count += copy(sink, &from, &to, diags);
+    for file in files {
+        count += match &file.from {
+            StaticSource::Disk(from) => copy(sink, from, &file.to, diags),
+            StaticSource::Builtin(bytes) => match sink.write(&file.to, bytes) {
+                Ok(()) => 1,
+                Err(p) => {
+                    diags.push(Diagnostic::global(p));
+                    0
                 }
-            }
-        }
-        ThemeSource::Builtin => {
-            for (name, bytes) in builtin::FILES {
-                if let Some(rel) = name.strip_prefix("static/")
-                    && !overridden(Path::new(rel))
-                {
-                    count += 1;
-                    if let Err(p) = sink.write(Path::new(rel), bytes) {
-                        diags.push(Diagnostic::global(p));
-                    }
-                }
-            }
-        }
-    }
-    for (from, to) in &site_files {
-        count += copy(sink, from, to, diags);
+            },
+        };
     }
     count
 }
@@ -252,8 +282,8 @@ fn copy(sink: &dyn Sink, from: &Path, to: &Path, diags: &mut Vec<Diagnostic>) ->
     }
 }
 
-/// Files under `dir` (absolute, and relative to `dir`), as [`crate::walk`]
+/// Files under `dir` (absolute, and relative to `dir`), as [`crate::source`]
 /// lists them: hidden files skipped, site out of the site refused.
 pub fn list_dir(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, PathBuf)> {
-    crate::walk::files(root, dir, diags).into_iter().map(|rel| (dir.join(&rel), rel)).collect()
+    crate::source::files(root, dir, diags).into_iter().map(|rel| (dir.join(&rel), rel)).collect()
 }

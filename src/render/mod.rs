@@ -7,9 +7,9 @@
 mod calendar;
 pub(crate) mod extras;
 mod feed;
-pub(crate) mod files;
 pub(crate) mod pages;
-mod resolve;
+mod published;
+mod resolver;
 pub(crate) mod search;
 
 use std::path::Path;
@@ -21,7 +21,10 @@ use crate::config::{self, Config};
 use crate::content::{self, Content, LoadOptions};
 use crate::error::{Diagnostic, Severity};
 use crate::output::Sink;
+use crate::paths::SourcePath;
 use crate::templates;
+
+pub use published::published;
 
 /// Choices a build is run with.
 #[derive(Debug, Clone, Default)]
@@ -74,12 +77,32 @@ pub struct BuiltSite {
     pub bodies: pages::Bodies,
     pub highlighter: crate::markdown::Highlighter,
     pub today: civil::Date,
+    /// What the build publishes, links are checked against.
+    pub published: crate::links::Published,
+    /// The files it copies as they are.
+    pub statics: Vec<extras::StaticFile>,
 }
 
 impl BuiltSite {
     /// The site view of this build, for rendering parts of it again.
     pub fn site(&self) -> templates::Site<'_> {
         templates::Site::new(&self.config, &self.content, self.today)
+    }
+
+    /// Notes a file copied into the site since it was built (one new in
+    /// `assets/` or beside pages in `content/`), so links to it are found.
+    pub fn add_static(&mut self, from: &Path, to: &Path) {
+        if self.statics.iter().any(|f| f.to == to) {
+            return;
+        }
+        let source = from.strip_prefix(self.config.content_dir()).ok().map(|s| SourcePath::new(s).to_string());
+        match &source {
+            Some(source) => self.published.add_asset(source, to),
+            None => self.published.add_file(to),
+        }
+        self.published.add_disk(to, from);
+        let from = extras::StaticSource::Disk(from.to_path_buf());
+        self.statics.push(extras::StaticFile { from, to: to.to_path_buf(), source });
     }
 }
 
@@ -109,26 +132,18 @@ fn build(root: &Path, options: &BuildOptions, sink: &dyn Sink, keep: bool) -> (R
     report.sections = content.sections.len();
     let today = options.today.unwrap_or_else(|| today_in(&config));
     let mut kept = None;
-    match templates::load(&config) {
+    let site = templates::Site::new(&config, &content, today);
+    let statics = extras::static_files(&site, &mut diags);
+    let loaded = templates::load(&config);
+    let published = published::published(&site, loaded.as_ref().ok(), &statics);
+    diags.extend(crate::links::check(&content, &published));
+    stage("links");
+    match loaded {
         Ok(templates) => {
-            let site = templates::Site::new(&config, &content, today);
-            let prepared = pages::prepare(&site, &templates);
-            stage("prepare");
-            let highlighter = crate::markdown::Highlighter::default();
-            let r = pages::Render { site, templates: &templates, prepared: &prepared, highlighter: &highlighter, sink };
-            // The search index needs only the content: it is made while the
-            // pages render, filling the time render leaves a core idle.
-            let index_site = templates::Site::new(&config, &content, today);
-            let mut index_diags = Vec::new();
-            let ((files, render_diags, bodies), indexed) = rayon::join(
-                || pages::render_all(&r, keep),
-                || search::write_index(&index_site, sink, &mut index_diags),
-            );
-            report.files = files + indexed;
-            diags.extend(render_diags);
-            diags.extend(index_diags);
-            stage("render and search index");
-            kept = Some((templates, prepared, bodies, highlighter));
+            let outputs = (&published, statics.as_slice());
+            let (files, parts) = render_with(site, templates, outputs, sink, keep, &mut diags, &stage);
+            report.files = files;
+            kept = Some(parts);
         }
         Err(template_diags) => diags.extend(template_diags),
     }
@@ -149,8 +164,40 @@ fn build(root: &Path, options: &BuildOptions, sink: &dyn Sink, keep: bool) -> (R
         bodies,
         highlighter,
         today,
+        published,
+        statics,
     });
     (report, parts)
+}
+
+/// What rendering leaves for a live build to keep.
+type Kept = (templates::Templates, pages::Prepared, pages::Bodies, crate::markdown::Highlighter);
+
+/// Renders `site` with `templates` into `sink`, and the search index beside
+/// it; copies the static files. Returns how many files were written.
+fn render_with(
+    site: templates::Site,
+    templates: templates::Templates,
+    (published, statics): (&crate::links::Published, &[extras::StaticFile]),
+    sink: &dyn Sink,
+    keep: bool,
+    diags: &mut Vec<Diagnostic>,
+    stage: &dyn Fn(&str),
+) -> (usize, Kept) {
+    let prepared = pages::prepare(&site, &templates);
+    stage("prepare");
+    let highlighter = crate::markdown::Highlighter::default();
+    let r =
+        pages::Render { site, templates: &templates, prepared: &prepared, highlighter: &highlighter, sink, published };
+    // The search index needs only the content: it is made while the pages
+    // render, filling the time render leaves a core idle.
+    let mut index_diags = Vec::new();
+    let ((files, render_diags, bodies), indexed) =
+        rayon::join(|| pages::render_all(&r, statics, keep), || search::write_index(&site, sink, &mut index_diags));
+    diags.extend(render_diags);
+    diags.extend(index_diags);
+    stage("render and search index");
+    (files + indexed, (templates, prepared, bodies, highlighter))
 }
 
 /// Frees a large value on another thread. Taking a site of ten thousand
@@ -174,18 +221,18 @@ fn warnings(config: &Config, content: &Content, today: civil::Date) -> Vec<Diagn
         }
         let title = doc.meta.title.chars().count();
         if title > config.checks.title_max {
-            let at = doc.text.find("title").unwrap_or(0);
             out.push(Diagnostic::warning(
                 Problem::TitleTooLong { len: title, max: config.checks.title_max },
-                Location::at(&doc.file, &doc.text, at, 5),
+                doc.locate_front(&doc.meta.spans.title),
             ));
         }
         let description = doc.meta.description.chars().count();
         if description > config.checks.description_max {
-            let at = doc.text.find("description").unwrap_or(0);
+            let at =
+                doc.meta.spans.description.as_ref().map_or_else(|| Location::file(&doc.file), |s| doc.locate_front(s));
             out.push(Diagnostic::warning(
                 Problem::DescriptionTooLong { len: description, max: config.checks.description_max },
-                Location::at(&doc.file, &doc.text, at, 11),
+                at,
             ));
         }
     }

@@ -1,33 +1,40 @@
 //! Rendering pages, sections and tag pages through their templates, in parallel.
+//!
+//! Contexts come whole from [`crate::templates::context`]: this stage
+//! picks templates, renders bodies, paginates and writes files.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use rayon::prelude::*;
-use tera::Value;
 
 use crate::content::{Content, Doc, Page, Section, Target};
 use crate::error::{Diagnostic, Location, Problem};
+use crate::links::Published;
 use crate::markdown::{self, Highlighter, TermHtml};
 use crate::output::Sink;
 use crate::paths::UrlPath;
-use crate::templates::context::{self, ConfigContext, OwnFields, Paginator, Site};
-use crate::templates::{Lookup, Templates, base_context, site_value, with_content};
+use crate::templates::context::template::{Shared, TemplateContext};
+use crate::templates::context::{
+    ConfigContext, ConfigValue, OwnFields, PageValue, Paginator, SectionContext, SectionValue, Site, SiteValue,
+    TrustedHtml,
+};
+use crate::templates::site::{SiteContext, SiteSummary};
+use crate::templates::{Lookup, Templates};
 
-use super::files::PublishedFiles;
-use super::resolve::{Resolver, term_tips};
+use super::extras::StaticFile;
 
 /// What rendering needs besides the content itself: the serialized pages,
-/// sections and site, worked out once per build (and kept by a `serve`
+/// site and config, worked out once per build (and kept by a `serve`
 /// session, which brings them up to date after each edit).
 pub struct Prepared {
-    pub config_value: Value,
-    pub page_values: Vec<Value>,
-    pub section_values: Vec<Value>,
-    pub site: Value,
+    pub config: ConfigValue,
+    /// Every page as listings show it, by number.
+    pub pages: Vec<PageValue>,
+    pub site: SiteValue,
+    /// What a live rebuild compares to tell which fields of `site` changed.
+    pub site_summary: SiteSummary,
     pub term_tips: Vec<TermHtml>,
     pub own_fields: OwnFields,
-    /// The files besides the pages, for what pages name.
-    pub files: PublishedFiles,
     /// The sizes of the images pages show, read as they are asked for.
     pub images: crate::images::Sizes,
 }
@@ -36,40 +43,27 @@ pub struct Prepared {
 /// functions their data.
 pub fn prepare(site: &Site, templates: &Templates) -> Prepared {
     let content = site.content;
-    let page_values: Vec<Value> = (0..content.pages.len()).into_par_iter().map(|i| page_value(site, i)).collect();
-    let section_values: Vec<Value> =
-        (0..content.sections.len()).map(|i| section_value(site, i, &page_values)).collect();
-    templates.set_lookup(lookup(site, &page_values, &section_values));
+    let pages: Vec<PageValue> = (0..content.pages.len()).into_par_iter().map(|i| PageValue::of(site, i)).collect();
+    templates.set_lookup(lookup(site, &pages));
+    let site_context = SiteContext::new(site, &pages);
+    let (site_value, site_summary) = (site_context.value(), site_context.summary());
     Prepared {
-        config_value: Value::from_serializable(&ConfigContext::new(site.config)),
-        site: site_value(site, &page_values),
-        term_tips: term_tips(site),
+        config: ConfigValue::new(&ConfigContext::new(site.config)),
+        site: site_value,
+        site_summary,
+        term_tips: super::resolver::term_tips(site),
         own_fields: own_fields(templates),
-        files: PublishedFiles::new(site.config, content),
         images: crate::images::Sizes::default(),
-        page_values,
-        section_values,
+        pages,
     }
 }
 
-pub fn page_value(site: &Site, i: usize) -> Value {
-    Value::from_serializable(&context::page(site, i))
-}
-
-/// Section `i` with the values of the pages it lists.
-pub fn section_value(site: &Site, i: usize, page_values: &[Value]) -> Value {
-    let s = &site.content.sections[i];
-    let mut map = Value::from_serializable(&context::section(site, s)).into_map().unwrap_or_default();
-    let pages: Vec<Value> = s.pages.iter().map(|&p| page_values[p].clone()).collect();
-    map.insert("pages".into(), Value::from(pages));
-    Value::from(map)
-}
-
+/// Which of the fields only a page's own template sees some template reads.
 pub fn own_fields(templates: &Templates) -> OwnFields {
     OwnFields {
-        terms_used: templates.mention("terms_used"),
-        used_in: templates.mention("used_in"),
-        backlinks: templates.mention("backlinks"),
+        terms_used: templates.some_read("terms_used"),
+        used_in: templates.some_read("used_in"),
+        backlinks: templates.some_read("backlinks"),
     }
 }
 
@@ -88,6 +82,8 @@ pub struct Render<'a> {
     pub prepared: &'a Prepared,
     pub highlighter: &'a Highlighter,
     pub sink: &'a dyn Sink,
+    /// What the build publishes, for `@/` links to files.
+    pub published: &'a Published,
 }
 
 /// A page or section rendered: its problems and, when asked for, its body.
@@ -96,9 +92,9 @@ pub struct Rendered {
     pub body: Option<String>,
 }
 
-/// Renders everything; returns how many files were written, problems, and
-/// (when `keep` is set) the bodies.
-pub fn render_all(r: &Render, keep: bool) -> (usize, Vec<Diagnostic>, Bodies) {
+/// Renders everything and copies `statics`; returns how many files were
+/// written, problems, and (when `keep` is set) the bodies.
+pub fn render_all(r: &Render, statics: &[StaticFile], keep: bool) -> (usize, Vec<Diagnostic>, Bodies) {
     let content = r.site.content;
     let pages: Vec<Rendered> = (0..content.pages.len()).into_par_iter().map(|i| r.page(i, None, keep)).collect();
     let sections: Vec<Rendered> =
@@ -116,8 +112,7 @@ pub fn render_all(r: &Render, keep: bool) -> (usize, Vec<Diagnostic>, Bodies) {
     let mut files = content.pages.len() + content.sections.len();
     files += r.tags(None, &mut diags);
     files += r.catalog_views(&mut diags);
-    files +=
-        super::extras::write_all(&r.site, r.templates, &r.prepared.config_value, &r.prepared.site, r.sink, &mut diags);
+    files += super::extras::write_all(&r.shared(), r.templates, statics, r.sink, &mut diags);
     (files, diags, bodies)
 }
 
@@ -146,8 +141,8 @@ pub fn template_for(templates: &Templates, doc: &Doc, candidates: &[&str]) -> Re
         return if templates.has(name) {
             Ok(name.clone())
         } else {
-            let at = doc.text.find("template").unwrap_or(0);
-            let loc = Location::at(&doc.file, &doc.text, at, 8);
+            let loc =
+                doc.meta.spans.template.as_ref().map_or_else(|| Location::file(&doc.file), |s| doc.locate_front(s));
             Err(Diagnostic::error(Problem::Template(format!("template `{name}` not found")), loc))
         };
     }
@@ -157,39 +152,50 @@ pub fn template_for(templates: &Templates, doc: &Doc, candidates: &[&str]) -> Re
     })
 }
 
-pub fn lookup(site: &Site, pages: &[Value], sections: &[Value]) -> Lookup {
+pub fn lookup(site: &Site, pages: &[PageValue]) -> Lookup {
     let mut lookup = Lookup { base_url: Some(site.config.base_url.clone()), ..Lookup::default() };
     for (source, target) in &site.content.by_source {
         let doc = site.content.doc(*target);
         lookup.permalinks.insert(source.clone(), site.permalink(&doc.url));
         match target {
-            Target::Page(i) => lookup.pages.insert(source.clone(), pages[*i].clone()),
-            Target::Section(i) => lookup.sections.insert(source.clone(), sections[*i].clone()),
-        };
+            Target::Page(i) => {
+                lookup.pages.insert(source.clone(), pages[*i].clone());
+            }
+            Target::Section(i) => {
+                lookup.sections.insert(source.clone(), SectionValue::of(site, *i, pages));
+            }
+        }
     }
     lookup
 }
 
-impl Render<'_> {
-    fn resolver<'r>(&'r self, doc: &'r Doc) -> Resolver<'r> {
+impl<'a> Render<'a> {
+    /// What every template context shares in this render.
+    pub fn shared(&self) -> Shared<'a> {
         let p = self.prepared;
-        Resolver { site: &self.site, terms: &p.term_tips, files: &p.files, sizes: &p.images, doc }
+        Shared { site: self.site, config: &p.config, site_value: &p.site, pages: &p.pages }
+    }
+
+    fn resolver<'r>(&'r self, doc: &'r Doc) -> super::resolver::Resolver<'r> {
+        let (p, published) = (self.prepared, self.published);
+        super::resolver::Resolver { site: &self.site, published, terms: &p.term_tips, sizes: &p.images, doc }
     }
 
     /// The body of `doc` as HTML, with its problems as diagnostics.
     fn body(&self, doc: &Doc, diags: &mut Vec<Diagnostic>) -> String {
         let config = &self.site.config.markdown;
         let rendered = markdown::render(doc.body(), &doc.scan, config, &self.resolver(doc), self.highlighter);
+        let at = doc.body_locator();
         for (problem, offset, len) in rendered.warnings {
-            diags.push(Diagnostic::warning(problem, doc.body_location(offset, len)));
+            diags.push(Diagnostic::warning(problem, at(offset, len)));
         }
         for (problem, offset, len) in rendered.errors {
-            diags.push(Diagnostic::error(problem, doc.body_location(offset, len)));
+            diags.push(Diagnostic::error(problem, at(offset, len)));
         }
         rendered.html
     }
 
-    fn write(&self, url: &UrlPath, name: &str, ctx: &tera::Context, diags: &mut Vec<Diagnostic>) {
+    fn write(&self, url: &UrlPath, name: &str, ctx: &impl TemplateContext, diags: &mut Vec<Diagnostic>) {
         self.write_sized(url, name, ctx, 16 * 1024, diags);
     }
 
@@ -199,7 +205,7 @@ impl Render<'_> {
         &self,
         url: &UrlPath,
         name: &str,
-        ctx: &tera::Context,
+        ctx: &impl TemplateContext,
         capacity: usize,
         diags: &mut Vec<Diagnostic>,
     ) {
@@ -229,17 +235,7 @@ impl Render<'_> {
             None => Some(self.body(&page.doc, &mut diags)),
         };
         let html = body.or(fresh.as_deref()).unwrap_or_default();
-        let path = self.site.path(&page.doc.url);
-        let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &path);
-        // One map: the page's value, its body and what only its own template sees.
-        let mut value = self.prepared.page_values[i].clone().into_map().unwrap_or_default();
-        value.insert("content".into(), Value::safe_string(html));
-        if let Some(own) =
-            Value::from_serializable(&context::page_own(&self.site, i, self.prepared.own_fields)).into_map()
-        {
-            value.extend(own);
-        }
-        ctx.insert_value("page", Value::from(value));
+        let ctx = self.shared().page(i, html, self.prepared.own_fields);
         self.write_sized(&page.doc.url, &name, &ctx, html.len() + 16 * 1024, &mut diags);
         let html = match keep {
             true => fresh.or_else(|| body.map(str::to_string)),
@@ -264,16 +260,10 @@ impl Render<'_> {
             Some(b) => b.to_string(),
             None => self.body(&section.doc, &mut diags),
         };
-        let value = &self.prepared.section_values[i];
-        let with_body = with_content(value, &html);
-        let pages: Vec<Value> = value
-            .as_map()
-            .and_then(|m| m.get(&"pages".into()))
-            .and_then(Value::as_array)
-            .map(<[Value]>::to_vec)
-            .unwrap_or_default();
+        let (shared, context, content) = (self.shared(), SectionContext::of(&self.site, i), TrustedHtml::new(&html));
+        let pages: Vec<&PageValue> = section.pages.iter().map(|&p| &self.prepared.pages[p]).collect();
         let per_page = section.paginate_by.unwrap_or(pages.len().max(1));
-        let chunks: Vec<&[Value]> = if pages.is_empty() { vec![&[]] } else { pages.chunks(per_page).collect() };
+        let chunks: Vec<&[&PageValue]> = if pages.is_empty() { vec![&[]] } else { pages.chunks(per_page).collect() };
         let total = chunks.len();
         for (n, chunk) in chunks.into_iter().enumerate() {
             let url = section.doc.url.paginated(n + 1);
@@ -283,11 +273,7 @@ impl Render<'_> {
                 previous: (n > 0).then(|| self.site.path(&section.doc.url.paginated(n))),
                 next: (n + 1 < total).then(|| self.site.path(&section.doc.url.paginated(n + 2))),
             });
-            let mut map = with_body.clone().into_map().unwrap_or_default();
-            map.insert("pages".into(), Value::from(chunk.to_vec()));
-            map.insert("paginator".into(), Value::from_serializable(&paginator));
-            let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &self.site.path(&url));
-            ctx.insert_value("section", Value::from(map));
+            let ctx = shared.section(&context, &content, chunk, paginator, self.site.path(&url));
             self.write(&url, &name, &ctx, &mut diags);
         }
         Rendered { diags, body: keep.then_some(html) }
@@ -300,23 +286,12 @@ impl Render<'_> {
             return 0;
         }
         let views = crate::templates::catalog::views(self.site.content);
+        let shared = self.shared();
         let results: Vec<Vec<Diagnostic>> = views
             .par_iter()
             .map(|view| {
                 let mut diags = Vec::new();
-                let tools: Vec<Value> = view.tools.iter().map(|&i| self.prepared.page_values[i].clone()).collect();
-                let path = self.site.path(&view.url);
-                let mut map: HashMap<&str, Value> = HashMap::new();
-                map.insert("kind", Value::from(view.kind));
-                map.insert("name", Value::from(view.name.as_str()));
-                map.insert("slug", Value::from(view.slug.as_str()));
-                map.insert("title", Value::from(view.title.as_str()));
-                map.insert("path", Value::from(path.as_str()));
-                map.insert("permalink", Value::from(self.site.permalink(&view.url)));
-                map.insert("tools", Value::from(tools));
-                let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &path);
-                ctx.insert("view", &map);
-                self.write(&view.url, "tool-view.html", &ctx, &mut diags);
+                self.write(&view.url, "tool-view.html", &shared.view(view), &mut diags);
                 diags
             })
             .collect();
@@ -335,10 +310,10 @@ impl Render<'_> {
         if let Some((slugs, _)) = only {
             tags.retain(|slug, _| slugs.contains(slug));
         }
+        let shared = self.shared();
         if self.templates.has("tags.html") && only.is_none_or(|(_, index)| index) {
             let url = UrlPath::from_segments(["tags"]);
-            let ctx = base_context(&self.prepared.config_value, &self.prepared.site, &self.site.path(&url));
-            self.write(&url, "tags.html", &ctx, diags);
+            self.write(&url, "tags.html", &shared.plain(self.site.path(&url)), diags);
             written += 1;
         }
         if self.templates.has("tag.html") {
@@ -347,18 +322,7 @@ impl Render<'_> {
                 .map(|(slug, (name, pages))| {
                     let mut diags = Vec::new();
                     let url = UrlPath::from_segments(["tags", slug.as_str()]);
-                    let mut tag: HashMap<&str, Value> = HashMap::new();
-                    tag.insert("name", Value::from(name.as_str()));
-                    tag.insert("slug", Value::from(slug.as_str()));
-                    tag.insert("path", Value::from(self.site.path(&url)));
-                    tag.insert("permalink", Value::from(self.site.permalink(&url)));
-                    tag.insert(
-                        "pages",
-                        Value::from(pages.iter().map(|&i| self.prepared.page_values[i].clone()).collect::<Vec<_>>()),
-                    );
-                    let mut ctx = base_context(&self.prepared.config_value, &self.prepared.site, &self.site.path(&url));
-                    ctx.insert("tag", &tag);
-                    self.write(&url, "tag.html", &ctx, &mut diags);
+                    self.write(&url, "tag.html", &shared.tag(name, slug, pages), &mut diags);
                     diags
                 })
                 .collect();

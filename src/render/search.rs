@@ -4,16 +4,15 @@
 use std::path::PathBuf;
 
 use rayon::prelude::*;
-use serde::Serialize;
-use tera::Value;
 
 use crate::content::{KindData, Page};
 use crate::error::{Diagnostic, Location, Problem};
 use crate::output::Sink;
-use crate::paths::UrlPath;
 use crate::search::{self, Record, TermWords};
+use crate::templates::Templates;
 use crate::templates::context::Site;
-use crate::templates::{Templates, base_context};
+use crate::templates::context::listing::SearchContext;
+use crate::templates::context::template::Shared;
 
 /// Writes the index of every page (drafts only with `--drafts`), from the
 /// text the first Markdown pass kept; returns how many files it wrote.
@@ -85,39 +84,19 @@ fn names(page: &Page) -> Vec<&str> {
     }
 }
 
-/// What `search.html` gets as `search`, besides the usual context.
-#[derive(Serialize)]
-struct SearchContext {
-    /// Where the per-language indexes are (`/search/`); the page's script
-    /// adds the language of `<html lang>`.
-    root: String,
-    /// This language's index folder (`/search/en/`).
-    index: String,
-    language: String,
-}
-
 /// The search page, `/search/index.html`, when search is on and the theme
 /// has `search.html`.
-pub fn page(
-    site: &Site,
-    templates: &Templates,
-    config: &Value,
-    site_value: &Value,
-) -> Option<Result<(PathBuf, Vec<u8>), Diagnostic>> {
+pub fn page(shared: &Shared, templates: &Templates) -> Option<Result<(PathBuf, Vec<u8>), Diagnostic>> {
+    let site = &shared.site;
     if !site.config.search.enabled || !templates.has("search.html") {
         return None;
     }
-    let url = UrlPath::from_segments(["search"]);
+    let url = SearchContext::url();
     if let Some((_, doc)) = site.content.docs().find(|(_, d)| d.url == url) {
         let message = "this page is at /search/, where the search page goes: give it another slug, \
                        or turn search off with `[search] enabled = false` in site.toml"
             .to_string();
         return Some(Err(Diagnostic::error(Problem::Output(message), Location::file(&doc.file))));
     }
-    let language = site.config.language.clone();
-    let root = site.path(&url);
-    let search = SearchContext { index: format!("{root}{language}/"), root, language };
-    let mut ctx = base_context(config, site_value, &site.path(&url));
-    ctx.insert("search", &search);
-    Some(templates.render("search.html", &ctx).map(|html| (url.output_file(), html.into_bytes())))
+    Some(templates.render("search.html", &shared.search()).map(|html| (url.output_file(), html.into_bytes())))
 }

@@ -96,18 +96,30 @@ pub fn run(options: &ServeOptions) -> i32 {
     if options.open {
         open_browser(&url);
     }
+    follow_edits(&root, &mut session, &running.shared, &mut watcher, &rx);
+    println!("stopped");
+    0
+}
+
+/// Rebuilds after each burst of changes under `root` until Ctrl-C.
+fn follow_edits(
+    root: &Path,
+    session: &mut Session,
+    shared: &Shared,
+    watcher: &mut notify::RecommendedWatcher,
+    rx: &mpsc::Receiver<watch::Message>,
+) {
     loop {
-        let burst = watch::next_burst(&root, &rx);
+        let burst = watch::next_burst(root, rx);
         if burst.stop {
-            println!("stopped");
-            return 0;
+            return;
         }
         for trouble in &burst.trouble {
             eprintln!("warning: watching: {trouble}");
         }
-        watch_new_folders(&mut watcher, &root, &burst.paths);
+        watch_new_folders(watcher, root, &burst.paths);
         if !burst.paths.is_empty() || !burst.trouble.is_empty() {
-            rebuild(&mut session, &running.shared, &burst);
+            rebuild(session, shared, &burst);
         }
     }
 }

@@ -95,14 +95,14 @@ pub fn views(content: &Content) -> Vec<View> {
 }
 
 /// `site.catalog`: site to the views.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct CatalogContext {
     pub path: String,
     pub categories: Vec<ViewLink>,
     pub statuses: Vec<ViewLink>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct ViewLink {
     pub name: String,
     pub slug: String,

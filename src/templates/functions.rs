@@ -4,14 +4,17 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
+use serde::Serialize;
 use tera::{Error, Kwargs, State, Tera, Value};
+
+use super::context::{PageValue, SectionValue};
 
 /// What the lookup functions can find: serialized pages and sections by
 /// source path, and URLs by source path.
 #[derive(Default)]
 pub struct Lookup {
-    pub pages: HashMap<String, Value>,
-    pub sections: HashMap<String, Value>,
+    pub pages: HashMap<String, PageValue>,
+    pub sections: HashMap<String, SectionValue>,
     pub permalinks: HashMap<String, String>,
     /// Unset only before the first build fills the lookup in.
     pub base_url: Option<crate::paths::BaseUrl>,
@@ -48,9 +51,9 @@ fn source_key(path: &str) -> &str {
     path.trim_start_matches("@/").trim_start_matches('/')
 }
 
-fn find(map: &HashMap<String, Value>, kwargs: Kwargs, what: &str, example: &str) -> Result<Value, Error> {
+fn find<T: Serialize>(map: &HashMap<String, T>, kwargs: Kwargs, what: &str, example: &str) -> Result<Value, Error> {
     let path: String = kwargs.must_get("path")?;
-    map.get(source_key(&path)).cloned().ok_or_else(|| {
+    map.get(source_key(&path)).map(Value::from_serializable).ok_or_else(|| {
         Error::message(format!("no {what} at `{path}` (paths are relative to content/, as in {example})"))
     })
 }

@@ -5,11 +5,17 @@
 //! `<kind>.html`, else `page.html`; a section with its `template`, else
 //! `<kind>-section.html`, else `section.html`. Template errors point at the
 //! template file and line.
+//!
+//! Templates also own what goes into them: the typed contexts
+//! ([`context`]), `site` ([`site`]), and what each template reads of them
+//! ([`reads`], worked out when templates are loaded).
 
 pub mod catalog;
 pub mod context;
 pub mod event;
+pub mod fields;
 mod functions;
+pub mod reads;
 mod related;
 pub mod site;
 pub mod view;
@@ -17,13 +23,14 @@ pub mod view;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use tera::{Context, ErrorKind, Tera, Value};
+use tera::{Context, ErrorKind, Tera};
 
 use crate::config::{Config, ThemeSource};
 use crate::error::{Diagnostic, Location, Problem};
+use context::template::TemplateContext;
 
 pub use functions::Lookup;
-pub use site::site_value;
+pub use reads::Reads;
 pub use view::Site;
 
 /// The default theme, compiled in (see `build.rs`).
@@ -35,6 +42,8 @@ pub mod builtin {
 pub struct Templates {
     pub tera: Tera,
     sources: HashMap<String, (PathBuf, String)>,
+    /// What each template's own source reads.
+    reads: HashMap<String, Reads>,
     lookup: functions::LookupSlot,
 }
 
@@ -65,7 +74,8 @@ pub fn load(config: &Config) -> Result<Templates, Vec<Diagnostic>> {
     let mut names: Vec<&String> = sources.keys().collect();
     names.sort();
     let result = tera.add_raw_templates(names.iter().map(|n| (n.as_str(), sources[*n].1.as_str())));
-    let templates = Templates { tera, sources, lookup };
+    let reads = sources.iter().map(|(name, (_, text))| (name.clone(), Reads::of(text))).collect();
+    let templates = Templates { tera, sources, reads, lookup };
     match result {
         Ok(()) => Ok(templates),
         Err(e) => Err(vec![templates.diagnostic(&e, None)]),
@@ -76,13 +86,13 @@ fn read_dir(root: &Path, dir: &Path, out: &mut HashMap<String, (PathBuf, String)
     if !dir.is_dir() {
         return;
     }
-    for rel in crate::walk::files(root, dir, diags) {
+    for rel in crate::source::files(root, dir, diags) {
         let path = dir.join(&rel);
         let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         let text = std::fs::read(&path)
             .map_err(|e| Problem::Io { what: shown.display().to_string(), reason: e.to_string() })
-            .and_then(|b| crate::content::decode(&shown, b).map_err(|d| d.problem));
+            .and_then(|b| crate::source::decode(&shown, b).map_err(|d| d.problem));
         match text {
             Ok(text) => {
                 out.insert(name, (shown, text));
@@ -97,15 +107,27 @@ impl Templates {
         self.sources.contains_key(name)
     }
 
-    /// Whether any template's source contains `word`: costly context fields
-    /// (`used_in`, `terms_used`) are built only for themes that use them.
-    pub fn mention(&self, word: &str) -> bool {
-        self.sources.values().any(|(_, text)| text.contains(word))
+    /// Every template's name.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.sources.keys().map(String::as_str)
     }
 
-    /// Every template, by name, with its source text.
-    pub fn sources(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()))
+    /// What template `name`'s own source reads (not what it builds on).
+    pub fn reads(&self, name: &str) -> Option<&Reads> {
+        self.reads.get(name)
+    }
+
+    /// Whether some template reads a field called `field` of some value:
+    /// costly context fields (`used_in`, `terms_used`) are built only for
+    /// themes that read them.
+    pub fn some_read(&self, field: &str) -> bool {
+        self.reads.values().any(|r| r.attributes.contains(field))
+    }
+
+    /// The top-level names template `name`, its parents and what it
+    /// includes use, as Tera's parser found them; `None` when Tera cannot tell.
+    pub fn variables(&self, name: &str) -> Option<std::collections::HashSet<&str>> {
+        self.tera.get_template_variables(name).ok()
     }
 
     /// The first of `names` that exists.
@@ -129,17 +151,30 @@ impl Templates {
         change(&mut self.lookup.write().unwrap_or_else(|e| e.into_inner()));
     }
 
-    /// Renders `name`; a failure becomes a diagnostic at the template's line
-    /// (the same for every page that hits it, so it is reported once).
-    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| self.diagnostic(&e, Some(name)))
+    /// Renders `name` with `context`; a failure becomes a diagnostic at the
+    /// template's line (the same for every page that hits it, so it is
+    /// reported once).
+    pub fn render(&self, name: &str, context: &impl TemplateContext) -> Result<String, Diagnostic> {
+        let context = self.context(name, context)?;
+        self.tera.render(name, &context).map_err(|e| self.diagnostic(&e, Some(name)))
     }
 
     /// Renders `name` into a buffer that starts with `capacity` bytes.
-    pub fn render_into(&self, name: &str, context: &Context, capacity: usize) -> Result<Vec<u8>, Diagnostic> {
+    pub fn render_into(
+        &self,
+        name: &str,
+        context: &impl TemplateContext,
+        capacity: usize,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let context = self.context(name, context)?;
         let mut out = Vec::with_capacity(capacity);
-        self.tera.render_to(name, context, &mut out).map_err(|e| self.diagnostic(&e, Some(name)))?;
+        self.tera.render_to(name, &context, &mut out).map_err(|e| self.diagnostic(&e, Some(name)))?;
         Ok(out)
+    }
+
+    /// Tera's context: the typed one, serialised.
+    fn context(&self, name: &str, context: &impl TemplateContext) -> Result<Context, Diagnostic> {
+        Context::from_serialize(context).map_err(|e| self.diagnostic(&e, Some(name)))
     }
 
     fn diagnostic(&self, err: &tera::Error, rendering: Option<&str>) -> Diagnostic {
@@ -165,20 +200,4 @@ impl Templates {
             .unwrap_or_else(|| Location::file("templates"));
         Diagnostic::error(Problem::Template(message), location)
     }
-}
-
-/// A Tera context with what every template gets.
-pub fn base_context(config: &Value, site: &Value, current_path: &str) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert_value("config", config.clone());
-    ctx.insert_value("site", site.clone());
-    ctx.insert("current_path", current_path);
-    ctx
-}
-
-/// Adds `content` (trusted HTML) to a serialized page or section.
-pub fn with_content(value: &Value, html: &str) -> Value {
-    let mut map = value.clone().into_map().unwrap_or_default();
-    map.insert("content".into(), Value::safe_string(html));
-    Value::from(map)
 }

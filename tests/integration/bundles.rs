@@ -59,7 +59,7 @@ fn files_beside_a_plain_page_keep_their_folder_url_and_references_to_them_lead_t
         r#"<a href="/hub/explainers/notes.txt#top">notes</a>"#,
         // A URL that already leads there is written as it is, with its size.
         r#"<img src="../diagram.png" alt="The diagram, by its URL" width="8" height="4" />"#,
-        r#"<img src="/hub/explainers/open-weights/chart.png" alt="The chart again" width="8" height="4" />"#,
+        r#"<img src="https://example.org/hub/explainers/open-weights/chart.png" alt="The chart again" width="8" height="4" />"#,
     ] {
         assert!(html.contains(part), "missing {part:?} in\n{html}");
     }
@@ -71,7 +71,7 @@ fn local_images_get_their_sizes_and_remote_ones_are_left_as_they_are() {
     site.build().expect(0);
     let first = site.read("public/explainers/first/index.html");
     assert!(first.contains(r#"<img src="https://example.com/remote.png" alt="A remote picture" />"#), "{first}");
-    assert!(first.contains(r#"<img src="/img/logo.gif" alt="The site logo" width="3" height="2" />"#), "{first}");
+    assert!(first.contains(r#"<img src="/hub/img/logo.gif" alt="The site logo" width="3" height="2" />"#), "{first}");
     // Stored 40×30 with an Exif orientation that turns it: shown 30×40.
     let bundle = site.read("public/explainers/open-weights/index.html");
     assert!(bundle.contains(r#"alt="A server room" width="30" height="40" />"#), "{bundle}");
@@ -161,7 +161,9 @@ fn an_at_image_that_names_no_file_is_an_error() {
     );
     let err = clean(&site.build().expect(1).stderr, &site);
     assert!(
-        err.contains("error: image `@/explainers/open-weights/gone.png` names no file under content/\n  --> content/explainers/first.md:8:1"),
+        err.contains(
+            "error: link to missing file `@/explainers/open-weights/gone.png`\n  --> content/explainers/first.md:8:1"
+        ),
         "{err}"
     );
 }

@@ -172,3 +172,38 @@ fn odd_input_never_panics() {
     assert!(run.code == 1, "{}", run.stderr);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
 }
+
+#[test]
+fn title_description_and_template_findings_point_at_their_own_keys() {
+    let site = Site::fixture("minimal");
+    let long = "x".repeat(200);
+    // "title", "description" and "template" appear earlier in other values:
+    // a finding must point at the key's value, not at the first such word.
+    site.write(
+        "content/long.md",
+        format!(
+            "+++\nweight = 1\ntags = [\"title\", \"description\", \"template\"]\ntitle = \"{long}\"\ndescription = \"{long}\"\ntemplate = \"nope.html\"\n+++\nBody.\n"
+        ),
+    );
+    let run = site.build().expect(1);
+    assert!(run.stderr.contains("content/long.md:4:9"), "title: {}", run.stderr);
+    assert!(run.stderr.contains("content/long.md:5:15"), "description: {}", run.stderr);
+    assert!(run.stderr.contains("content/long.md:6:12"), "template: {}", run.stderr);
+}
+
+/// 20,000 broken links on one line: each error read the page from its start
+/// and printed the whole 220 kB line (100 s in a debug build, 4 GB printed).
+/// Now each shows the part of the line around it.
+#[test]
+fn errors_on_one_long_line_show_the_line_around_each() {
+    let site = Site::fixture("glossary");
+    site.write("content/notes/links.md", format!("+++\ntitle = \"Links\"\n+++\n\n{}\n", "[a](#nope) ".repeat(20_000)));
+    let err = clean(&site.build().expect(1).stderr, &site);
+    assert!(err.contains("20000 errors"), "{}", &err[err.len().saturating_sub(500)..]);
+    assert!(err.len() < 20_000 * 1_000, "{} bytes of errors", err.len());
+    let last = err.rfind("--> content/notes/links.md:5:219990\n").expect("the last link's error");
+    let snippet: Vec<&str> = err[last..].lines().skip(2).take(2).collect();
+    // Sixty characters before the link, then the link and the line's end.
+    assert_eq!(snippet[0], format!("5 | …{}[a](#nope) ", &"[a](#nope) ".repeat(6)[6..]));
+    assert_eq!(snippet[1], format!("  | {}^^^^^^^^^^", " ".repeat(61)));
+}

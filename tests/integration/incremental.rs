@@ -197,3 +197,69 @@ fn new_and_removed_pages_rebuild_the_whole_site() {
     let r = apply(&mut session, &mut served, &site, &["content/explainers/4913"]);
     assert!(!r.whole && r.files.is_empty());
 }
+
+#[test]
+fn a_link_to_a_file_is_judged_in_part_and_a_new_file_can_be_linked_at_once() {
+    let (site, mut session, mut served) = start();
+    let page = "content/explainers/safety-cases.md";
+    site.edit(page, "\n\n", "\n\nSee [the template](/files/safety-case-template.pdf).\n\n");
+    let r = apply(&mut session, &mut served, &site, &[page]);
+    let missing =
+        r.report.diagnostics.iter().find(|d| matches!(d.problem, pamphlet::error::Problem::MissingFile { .. }));
+    assert!(!r.whole && missing.is_some(), "{:?}", r.report.diagnostics);
+
+    // The file arrives: the page that links to it builds, in part.
+    let asset = "assets/files/safety-case-template.pdf";
+    site.write(asset, "%PDF-1.4\n");
+    let r = apply(&mut session, &mut served, &site, &[asset, page]);
+    assert_part(&r, "a new file and the page linking to it", 40);
+    assert!(served.contains_key(&PathBuf::from("files/safety-case-template.pdf")));
+
+    // A file beside the pages, reached with `@/`, and a tag page new with the edit.
+    let beside = "content/explainers/safety-case-diagram.png";
+    site.write(
+        beside,
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sites/full/assets/img/chart.png")).unwrap(),
+    );
+    site.edit(
+        page,
+        "See [the template]",
+        "![A diagram](@/explainers/safety-case-diagram.png) [Tagged](/tags/new-tag/) See [the template]",
+    );
+    site.edit(page, "tags = [", "tags = [\"New tag\", ");
+    let r = apply(&mut session, &mut served, &site, &[beside, page]);
+    assert!(!r.report.has_errors(), "{:?}", r.report.diagnostics);
+    assert_same(&served, &site, "a new file beside the pages and a new tag");
+}
+
+#[test]
+fn fields_read_by_computed_names_count_as_read() {
+    let site = Site::example();
+    // No template names `word_count`, `upcoming_events` or `used_in`: these
+    // templates reach them only by names computed as they render.
+    let listing = "{% set f = 'word' ~ '_count' %}{% for p in section.pages %}{{ p.title }}: {{ p[f] }}\n{% endfor %}";
+    site.write("templates/section.html", listing);
+    let events =
+        "{% set n = 'upcoming' ~ '_events' %}{% for e in site[n] %}{{ e.title }} at {{ e.start }}\n{% endfor %}";
+    site.write("templates/explainer.html", format!("{events}{{{{ page.content | safe }}}}"));
+    site.write("templates/term.html", "{% for u in page['used_' ~ 'in'] %}{{ u.title }}\n{% endfor %}");
+    let mut session = Session::new(&site.root, options());
+    let mut served: Files = session.full().files.into_iter().collect();
+    let used_in_listed = served
+        .iter()
+        .filter(|(path, _)| path.starts_with("glossary") && path.components().count() == 3)
+        .any(|(_, html)| !String::from_utf8_lossy(html).trim().is_empty());
+    assert!(used_in_listed, "`used_in` was left empty for a template that reads it by a computed name");
+
+    let explainer = "content/explainers/red-teaming.md";
+    site.edit(explainer, "\n\n", "\n\nA few more words about red teaming.\n\n");
+    let r = apply(&mut session, &mut served, &site, &[explainer]);
+    assert!(!r.whole && r.files.contains_key(&PathBuf::from("explainers/index.html")), "the listing shows the count");
+    assert_same(&served, &site, "a body edit");
+
+    let event = "content/events/example-incident-reporting-webinar.md";
+    site.edit(event, "start = 2027-01-20T11:00:00", "start = 2027-01-20T11:30:00");
+    let r = apply(&mut session, &mut served, &site, &[event]);
+    assert!(!r.whole && r.files.contains_key(&PathBuf::from("explainers/red-teaming/index.html")), "site[n]");
+    assert_same(&served, &site, "an event's time");
+}

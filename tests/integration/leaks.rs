@@ -84,6 +84,26 @@ fn scan(files: &HashMap<PathBuf, Vec<u8>>, base_url: Option<&str>) -> Vec<String
 
 /// Scans HTML text (a page, or the HTML a feed entry carries).
 pub fn html(text: &str, base_url: &str, out: &mut Vec<String>) {
+    for e in elements(text) {
+        element(&e.name, &e.attrs, base_url, out);
+        if e.name == "script" {
+            script_body(&e.attrs, e.raw_text, out);
+        }
+    }
+}
+
+/// A start tag as a browser reads it: its name in lower case, its
+/// attributes decoded, and for a raw-text element (`<script>`, `<style>` …)
+/// the text up to its end tag.
+pub struct Element<'t> {
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
+    pub raw_text: &'t str,
+}
+
+/// Every start tag of `text`, comments and end tags skipped.
+pub fn elements(text: &str) -> Vec<Element<'_>> {
+    let mut out = Vec::new();
     let mut rest = text;
     while let Some(lt) = rest.find('<') {
         rest = &rest[lt + 1..];
@@ -107,15 +127,15 @@ pub fn html(text: &str, base_url: &str, out: &mut Vec<String>) {
         if closing {
             continue;
         }
-        element(&name, &attrs, base_url, out);
+        let mut raw_text = "";
         if matches!(name.as_str(), "script" | "style" | "textarea" | "title" | "xmp" | "noembed" | "noframes") {
             let end = find_ascii_ci(rest, &format!("</{name}")).unwrap_or(rest.len());
-            if name == "script" {
-                script_body(&attrs, &rest[..end], out);
-            }
+            raw_text = &rest[..end];
             rest = &rest[end..];
         }
+        out.push(Element { name, attrs, raw_text });
     }
+    out
 }
 
 fn is_space(c: char) -> bool {

@@ -18,6 +18,7 @@ mod incremental;
 mod leaks;
 mod output;
 mod outside;
+mod references;
 mod search;
 mod serve;
 mod site_checks;

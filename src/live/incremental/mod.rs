@@ -2,16 +2,19 @@
 //! and rendering just that.
 //!
 //! A page edit re-renders the page from its Markdown, and, when what
-//! listings show of it changed (its serialized value: title, dates, tags,
-//! reading time…), the pages that show it: its section, its tags, the
+//! listings show of it changed (the fields of its typed context, compared
+//! by hash: title, dates, tags, reading time…), the pages that show it: its
+//! section, its tags, the
 //! explainers that list it as related, the terms it uses ("used in"), the
 //! catalog views, the feed, sitemap and calendars. A term whose short
 //! definition changed re-renders every page that uses it, since the
-//! tooltip is in their bodies. Templates are read for what they use of
-//! `site` and of the lookup functions, so a change to, say, the events in
-//! `site` re-renders only the pages whose templates read `site.upcoming_events`.
+//! tooltip is in their bodies. Which fields of `site` an edit changed is
+//! told by comparing its typed summaries (`templates::site::SiteSummary`),
+//! and templates are read for what they use of `site` and of the lookup
+//! functions, so a change to, say, the events in `site` re-renders only
+//! the pages whose templates read `site.upcoming_events`.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Instant;
 
@@ -23,7 +26,7 @@ use crate::content::{self, Target};
 use crate::error::Diagnostic;
 use crate::output::Sink;
 use crate::render::pages;
-use crate::templates::context::Site;
+use crate::templates::context::{SectionValue, Site};
 
 mod page;
 
@@ -43,7 +46,7 @@ pub fn section_edit(state: &mut State, s: usize, rel: &Path, sink: &dyn Sink) ->
     let old_text = std::mem::replace(&mut doc.text, text);
     let old_scan = std::mem::replace(&mut doc.scan, scan);
     let anchors_changed = !old_scan.same_anchors(&parts.content.sections[s].doc.scan);
-    let broken = content::check_links_of(&parts.content, Target::Section(s), anchors_changed);
+    let broken = crate::links::check_of(&parts.content, &parts.published, Target::Section(s), anchors_changed);
     if !broken.is_empty() {
         let doc = &mut parts.content.sections[s].doc;
         doc.text = old_text;
@@ -73,9 +76,7 @@ pub fn section_edit(state: &mut State, s: usize, rel: &Path, sink: &dyn Sink) ->
         }
     }
     let site = Site::new(&parts.config, &parts.content, parts.today);
-    let prepared = &mut parts.prepared;
-    prepared.section_values[s] = pages::section_value(&site, s, &prepared.page_values);
-    let value = prepared.section_values[s].clone();
+    let value = SectionValue::of(&site, s, &parts.prepared.pages);
     let source = parts.content.sections[s].doc.source.to_string();
     parts.templates.update_lookup(|l| {
         l.sections.insert(source, value);
@@ -110,7 +111,7 @@ pub fn template_edit(
     let uses = TemplateUses::new(&templates);
     let mut targets = state.deferred.take().unwrap_or_default();
     let old_uses = std::mem::replace(&mut state.deps.uses, uses);
-    targets.widen(parts, &state.deps, &HashSet::new(), &HashSet::new(), Some(name));
+    targets.widen(parts, &state.deps, &BTreeSet::new(), &BTreeSet::new(), Some(name));
     // The pages open in a browser first; the rest once those are served.
     let head = targets.split_off(parts, first);
     let targets = match head.is_empty() {

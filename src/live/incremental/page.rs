@@ -1,13 +1,14 @@
 //! A page's edit: what it changed, and what shows the page.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Instant;
 
 use crate::content::{self, Kind, KindData, LoadOptions, Target};
 use crate::error::Diagnostic;
+use crate::links;
 use crate::live::deps::Deps;
-use crate::live::edit::{Edit, changed_fields, timings};
+use crate::live::edit::{Edit, timings};
 use crate::live::state::State;
 use crate::live::targets::{Targets, keep_bodies, render};
 use crate::markdown::TermHtml;
@@ -16,9 +17,9 @@ use crate::paths::slugify;
 use crate::render::BuildOptions;
 use crate::render::BuiltSite;
 use crate::render::extras::Calendars;
-use crate::render::pages;
-use crate::templates::context::Site;
-use crate::templates::site_value;
+use crate::templates::context::{PageContext, PageValue, SectionValue, Site};
+use crate::templates::fields::FieldHashes;
+use crate::templates::site::SiteContext;
 
 /// Applies an edit to page `i` (at `rel` under `content/`). Errors leave
 /// the state as it was, except errors found while rendering, after which
@@ -52,14 +53,14 @@ pub fn page_edit(
         parts.content.pages[i] = old;
         return Ok(Edit::Whole);
     }
-    let anchors_changed = !old.doc.scan.same_anchors(&parts.content.pages[i].doc.scan);
-    let broken = content::check_links_of(&parts.content, Target::Page(i), anchors_changed);
-    if !broken.is_empty() {
+    if let Err(broken) = check_links(parts, i, &old) {
         parts.content.pages[i] = old;
         return Err(broken);
     }
     let checked = clock.elapsed();
-    let targets = follow_page_edit(parts, &state.deps, i, &old);
+    let Some(targets) = follow_page_edit(parts, &state.deps, i, &old) else {
+        return Ok(Edit::Whole);
+    };
     let followed = clock.elapsed();
     let (diags, fresh) = render(parts, &parts.templates, &targets, sink);
     timings(
@@ -73,6 +74,27 @@ pub fn page_edit(
     }
     state.search_stale = true;
     Ok(Edit::Done)
+}
+
+/// Checks the links of page `i`, which was `old`: its own, and those to
+/// it when its anchors changed. Where its tags, or a tool's category or
+/// status, may change which listing pages exist, what the site publishes
+/// is listed again and every link checked; on errors, the list is put back.
+fn check_links(parts: &mut BuiltSite, i: usize, old: &content::Page) -> Result<(), Vec<Diagnostic>> {
+    let page = &parts.content.pages[i];
+    let anchors_changed = !old.doc.scan.same_anchors(&page.doc.scan);
+    if old.kind != Kind::Tool && old.doc.meta.tags == page.doc.meta.tags {
+        let broken = links::check_of(&parts.content, &parts.published, Target::Page(i), anchors_changed);
+        return if broken.is_empty() { Ok(()) } else { Err(broken) };
+    }
+    let published = crate::render::published(&parts.site(), Some(&parts.templates), &parts.statics);
+    let before = std::mem::replace(&mut parts.published, published);
+    let broken = links::check(&parts.content, &parts.published);
+    if broken.is_empty() {
+        return Ok(());
+    }
+    parts.published = before;
+    Err(broken)
 }
 
 fn related_terms(data: &KindData) -> Vec<&str> {
@@ -127,26 +149,40 @@ impl<'a> PageChange<'a> {
 }
 
 /// Brings the glossary, related lists, order and values up to date after
-/// page `i` changed from `old`, and says what to render again.
-fn follow_page_edit(parts: &mut BuiltSite, deps: &Deps, i: usize, old: &content::Page) -> Targets {
+/// page `i` changed from `old`, and says what to render again (nothing
+/// when what changed cannot be told: then only a whole build is right).
+fn follow_page_edit(parts: &mut BuiltSite, deps: &Deps, i: usize, old: &content::Page) -> Option<Targets> {
     let change = PageChange::new(&parts.content, i, old);
     let mut targets = Targets::default();
     targets.fresh_pages.insert(i);
     update_content(parts, &change, &mut targets);
-    let page_fields = update_values(parts, &change);
+    let page_fields = update_values(parts, &change)?;
     shown_elsewhere(parts, deps, &change, &page_fields, &mut targets);
     if short(&old.data) != short(&parts.content.pages[i].data) {
         new_definition(parts, i, &mut targets);
     }
-    let mut fields = HashSet::new();
+    let mut fields = BTreeSet::new();
     if matches!(change.kind, Kind::Term | Kind::Event | Kind::Tool) || change.tags_changed {
-        let site = parts.site();
-        let site = site_value(&site, &parts.prepared.page_values);
-        fields = changed_fields(&parts.prepared.site, &site);
-        parts.prepared.site = site;
+        fields = update_site(parts, i, !page_fields.is_empty());
     }
     targets.widen(parts, deps, &fields, &page_fields, None);
-    targets
+    Some(targets)
+}
+
+/// Makes `site` again; returns the fields of it that changed: those whose
+/// typed parts differ, and, when page `i`'s value changed, those listing it.
+fn update_site(parts: &mut BuiltSite, i: usize, page_changed: bool) -> BTreeSet<&'static str> {
+    let site = Site::new(&parts.config, &parts.content, parts.today);
+    let prepared = &mut parts.prepared;
+    let context = SiteContext::new(&site, &prepared.pages);
+    let summary = context.summary();
+    let mut fields = summary.changed(&prepared.site_summary);
+    if page_changed {
+        fields.extend(context.listing(i));
+    }
+    prepared.site = context.value();
+    prepared.site_summary = summary;
+    fields
 }
 
 /// The glossary's "used in" lists, related explainers and the section's order.
@@ -182,24 +218,24 @@ fn update_content(parts: &mut BuiltSite, change: &PageChange, targets: &mut Targ
 }
 
 /// The page's value, its section's and the lookup functions' data; returns
-/// the fields of the page's value that changed.
-fn update_values(parts: &mut BuiltSite, change: &PageChange) -> HashSet<String> {
+/// the fields of the page's context that changed (`None` if that cannot be told).
+fn update_values(parts: &mut BuiltSite, change: &PageChange) -> Option<BTreeSet<&'static str>> {
     let (i, section) = (change.page, change.section);
     let content = &parts.content;
     let site = Site::new(&parts.config, content, parts.today);
+    let now = PageContext::of(&site, i);
+    let before = FieldHashes::of(&PageContext::new(&site, change.old)).ok()?;
+    let page_fields = FieldHashes::of(&now).ok()?.changed(&before);
     let prepared = &mut parts.prepared;
-    let value = pages::page_value(&site, i);
-    let page_fields = changed_fields(&prepared.page_values[i], &value);
-    prepared.page_values[i] = value;
+    prepared.pages[i] = PageValue::new(&now);
     if !page_fields.is_empty() || change.order_changed {
-        prepared.section_values[section] = pages::section_value(&site, section, &prepared.page_values);
-        let section_value = prepared.section_values[section].clone();
+        let section_value = SectionValue::of(&site, section, &prepared.pages);
         parts.templates.update_lookup(|l| {
-            l.pages.insert(content.pages[i].doc.source.to_string(), prepared.page_values[i].clone());
+            l.pages.insert(content.pages[i].doc.source.to_string(), prepared.pages[i].clone());
             l.sections.insert(content.sections[section].doc.source.to_string(), section_value);
         });
     }
-    page_fields
+    Some(page_fields)
 }
 
 /// The listings, lists and files that show the page, where what they show
@@ -208,7 +244,7 @@ fn shown_elsewhere(
     parts: &BuiltSite,
     deps: &Deps,
     change: &PageChange,
-    fields: &HashSet<String>,
+    fields: &BTreeSet<&str>,
     targets: &mut Targets,
 ) {
     let content = &parts.content;
@@ -265,7 +301,7 @@ fn new_definition(parts: &mut BuiltSite, i: usize, targets: &mut Targets) {
 
 /// The pages the site found by `scan` lead to.
 pub(super) fn links_of(content: &content::Content, scan: &crate::markdown::Scan) -> BTreeSet<usize> {
-    let page = |l: &crate::markdown::LinkRef| match content.target_of(&l.page) {
+    let page = |l: &crate::markdown::LinkRef| match l.source().and_then(|s| content.target_of(s)) {
         Some(Target::Page(p)) => Some(p),
         _ => None,
     };

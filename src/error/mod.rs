@@ -6,10 +6,14 @@
 //! tools. The [`Problem`] enum is the one place that words each kind of
 //! problem, so tests match on its variants rather than on message text.
 
+mod location;
+
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
+
+pub use location::{Location, Locator, Snippet};
 
 /// How serious a diagnostic is: errors fail the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -48,14 +52,31 @@ pub enum Problem {
     DuplicateUrl { url_path: String, first: String, second: String },
     #[error("duplicate heading id `{0}` on this page")]
     DuplicateId(String),
-    #[error("link to missing page `{0}`")]
-    BrokenLink(String),
+    #[error(
+        "link to missing {} `{link}`{}",
+        if .link.ends_with(".md") { "page" } else { "file" },
+        did_you_mean(.suggestion)
+    )]
+    BrokenLink { link: String, suggestion: Option<String> },
+    #[error(
+        "link to `{url}`, but the site has nothing at {path}{}{}",
+        did_you_mean(.suggestion),
+        if .url.starts_with('/') { "" } else { " (a relative link names a file beside the page's own file, else starts from the page's URL)" }
+    )]
+    MissingFile { url: String, path: String, suggestion: Option<String> },
+    #[error(
+        "`{0}` is left as text, not read as a link: write an address that holds spaces between angle brackets, \
+         as in [text](<@/explainers/my page.md>), or percent-encode it (%20)"
+    )]
+    UnparsedLink(String),
     #[error("link to missing anchor `#{anchor}` in `{page}`")]
     BrokenAnchor { page: String, anchor: String },
-    #[error("image `{0}` has no alt text: describe it in the brackets, ![like this](…)")]
-    ImageWithoutAlt(String),
-    #[error("image `{0}` names no file under content/")]
-    MissingFile(String),
+    #[error(
+        "image `{src}` has no alt text: {}",
+        if *.html { "give the <img> an alt=\"…\" that describes it (alt=\"\" if it is only decoration)" }
+        else { "describe it in the brackets, ![like this](…)" }
+    )]
+    ImageWithoutAlt { src: String, html: bool },
     #[error("cannot read the size of image {file}: {reason}")]
     BadImage { file: String, reason: String },
     #[error(
@@ -122,45 +143,6 @@ fn did_you_mean(suggestion: &Option<String>) -> String {
     }
 }
 
-/// Where a problem is: a file relative to the site root, and a position in it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Location {
-    pub file: PathBuf,
-    /// 1-based line, 0 when the problem concerns the whole file.
-    pub line: usize,
-    /// 1-based column in characters, 0 when unknown.
-    pub column: usize,
-    /// The source line, for the snippet, and the length of the marked span.
-    pub snippet: Option<(String, usize)>,
-}
-
-impl Location {
-    /// A location naming only a file.
-    pub fn file(file: impl Into<PathBuf>) -> Self {
-        Location { file: file.into(), line: 0, column: 0, snippet: None }
-    }
-
-    /// A location at byte `offset` (marking `len` bytes) of `source`, the text of `file`.
-    pub fn at(file: impl Into<PathBuf>, source: &str, offset: usize, len: usize) -> Self {
-        let offset = floor_char_boundary(source, offset.min(source.len()));
-        let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[offset..].find('\n').map_or(source.len(), |i| offset + i);
-        let line_text = source[line_start..line_end].trim_end_matches('\r');
-        let line = source[..offset].bytes().filter(|&b| b == b'\n').count() + 1;
-        let column = source[line_start..offset].chars().count() + 1;
-        let end = floor_char_boundary(source, (offset + len).min(line_end)).max(offset);
-        let marked = source[offset..end].chars().count();
-        Location { file: file.into(), line, column, snippet: Some((line_text.to_string(), marked.max(1))) }
-    }
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 /// One finding of a run.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
@@ -209,13 +191,13 @@ impl fmt::Display for Diagnostic {
             (line, 0) => writeln!(f, "  --> {file}:{line}")?,
             (line, col) => writeln!(f, "  --> {file}:{line}:{col}")?,
         }
-        if let Some((text, len)) = &loc.snippet {
+        if let Some(snippet) = &loc.snippet {
             let num = loc.line.to_string();
             let pad = " ".repeat(num.len());
-            let indent = " ".repeat(loc.column.saturating_sub(1));
+            let indent = " ".repeat(snippet.before);
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{num} | {}", text.replace('\t', " "))?;
-            writeln!(f, "{pad} | {indent}{}", "^".repeat(*len))?;
+            writeln!(f, "{num} | {}", snippet.text.replace('\t', " "))?;
+            writeln!(f, "{pad} | {indent}{}", "^".repeat(snippet.marked))?;
         }
         Ok(())
     }
@@ -281,18 +263,16 @@ pub fn to_json(diagnostics: &[Diagnostic]) -> String {
 /// Sorts diagnostics by file and position and drops exact repeats, so that
 /// output is stable whatever order parallel stages finished in.
 pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            let loc = d.location.as_ref();
-            (
-                d.severity,
-                loc.map(|l| l.file.clone()),
-                loc.map_or(0, |l| l.line),
-                loc.map_or(0, |l| l.column),
-                d.problem.to_string(),
-            )
-        };
-        key(a).cmp(&key(b))
+    // Each key once, not at every comparison: a page can have 100,000 problems.
+    diagnostics.sort_by_cached_key(|d| {
+        let loc = d.location.as_ref();
+        (
+            d.severity,
+            loc.map(|l| l.file.clone()),
+            loc.map_or(0, |l| l.line),
+            loc.map_or(0, |l| l.column),
+            d.problem.to_string(),
+        )
     });
     diagnostics.dedup();
 }
@@ -311,22 +291,6 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn location_counts_lines_and_characters() {
-        let src = "+++\ntitle = \"é\"\nzone = \"x\"\n+++\n";
-        let off = src.find("\"x\"").unwrap();
-        let loc = Location::at("a.md", src, off, 3);
-        assert_eq!((loc.line, loc.column), (3, 8));
-        assert_eq!(loc.snippet, Some(("zone = \"x\"".to_string(), 3)));
-    }
-
-    #[test]
-    fn location_inside_a_multibyte_character_does_not_panic() {
-        let src = "ééé";
-        let loc = Location::at("a.md", src, 1, 1);
-        assert_eq!(loc.column, 1);
-    }
 
     #[test]
     fn suggestion_finds_close_zone_names() {

@@ -1,6 +1,10 @@
-//! Walking a site's folders: `content/`, `templates/`, a theme's folders
-//! and `assets/` are all listed here, so every folder pamphlet reads keeps
-//! one rule. Site are followed only while they lead somewhere inside the
+//! Reading a site's source files, below every stage that reads them
+//! (config, content, templates, assets): text is decoded one way ([`decode`]:
+//! a byte-order mark dropped, bytes that are not UTF-8 an error at their
+//! line), and folders are walked one way ([`files`]).
+//!
+//! `content/`, `templates/`, a theme's folders and `assets/` are all listed
+//! by [`files`], so every folder pamphlet reads keeps one rule. Site are followed only while they lead somewhere inside the
 //! site; one that leads out (the folder itself, a folder in it, or a single
 //! file) is an error naming it, and nothing behind it is read. A site is
 //! often a clone of someone else's repository: a link to `~/.ssh` in its
@@ -12,6 +16,21 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::error::{Diagnostic, Location, Problem};
+
+/// Source bytes as text: a UTF-8 byte-order mark is dropped; bytes that are
+/// not UTF-8 are an error naming the file and the line they are on.
+pub fn decode(file: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+        let mut loc = Location::at(file, &valid, offset, 0);
+        loc.snippet = None;
+        Diagnostic::error(Problem::NotUtf8 { offset }, loc)
+    })
+}
 
 /// The files under `dir`, relative to it, in a stable order. Problems go to
 /// `diags`, with paths relative to the site `root`.
@@ -66,6 +85,15 @@ pub fn files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBu
 mod tests {
     use super::*;
     use std::os::unix::fs::symlink;
+
+    #[test]
+    fn decode_drops_a_bom_and_names_bad_bytes() {
+        assert_eq!(decode(Path::new("a.md"), b"\xEF\xBB\xBF+++".to_vec()).unwrap(), "+++");
+        let err = decode(Path::new("a.md"), b"ok\nbad \xFF here".to_vec()).unwrap_err();
+        assert_eq!(err.problem, Problem::NotUtf8 { offset: 7 });
+        let loc = err.location.unwrap();
+        assert_eq!((loc.line, loc.column), (2, 5));
+    }
 
     #[test]
     fn links_out_of_the_site_are_refused_and_links_inside_followed() {
