@@ -36,6 +36,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod images;
 pub mod links;
 pub mod live;
 pub mod markdown;

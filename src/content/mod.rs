@@ -4,6 +4,7 @@
 //! out each page's kind, section and URL, and reports every problem it finds
 //! on the way. The result is plain data the later stages only read.
 
+mod bundle;
 mod frontmatter;
 mod glossary;
 mod kinds;
@@ -127,7 +128,8 @@ pub struct Section {
     pub subsections: Vec<usize>,
 }
 
-/// A file under `content/` that is not Markdown, copied beside its page.
+/// A file under `content/` that is not Markdown: published beside its
+/// bundle's page, or else at its folder's URL (see `content::bundle`).
 #[derive(Debug, Clone)]
 pub struct Asset {
     pub from: PathBuf,

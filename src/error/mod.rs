@@ -61,7 +61,7 @@ pub enum Problem {
     #[error(
         "link to `{url}`, but the site has nothing at {path}{}{}",
         did_you_mean(.suggestion),
-        if .url.starts_with('/') { "" } else { " (a relative link starts from the page's own URL)" }
+        if .url.starts_with('/') { "" } else { " (a relative link names a file beside the page's own file, else starts from the page's URL)" }
     )]
     MissingFile { url: String, path: String, suggestion: Option<String> },
     #[error(
@@ -77,6 +77,16 @@ pub enum Problem {
         else { "describe it in the brackets, ![like this](…)" }
     )]
     ImageWithoutAlt { src: String, html: bool },
+    #[error("cannot read the size of image {file}: {reason}")]
+    BadImage { file: String, reason: String },
+    #[error(
+        "{section} makes this folder a section and {index} makes it a page: keep one (`_index.md` for a section, `index.md` for a page with its files beside it)"
+    )]
+    SectionAndBundle { section: String, index: String },
+    #[error(
+        "content/index.md would be the home page, which is content/_index.md: rename it, or move it into a folder (content/NAME/index.md) to make it a page"
+    )]
+    IndexAtRoot,
     #[error("heading level skips from h{from} to h{to}")]
     SkippedHeadingLevel { from: u8, to: u8 },
     #[error("no syntax highlighting for language `{0}`; the code is shown plain")]

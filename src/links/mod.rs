@@ -3,8 +3,10 @@
 //!
 //! A page refers to the rest of its site in four ways (see
 //! [`crate::paths::Reference`]): `@/` names a file under `content/`, a
-//! root-relative path and a relative one name a published file, and `#…`
-//! a place on the page. Markdown links and images and the URL attributes
+//! root-relative path names a published file, a relative one names a file
+//! beside the page's own file under `content/` when there is one there and
+//! a published file from the page's URL otherwise, and `#…` a place on the
+//! page. Markdown links and images and the URL attributes
 //! of kept raw HTML are all references; the first Markdown pass collects
 //! them ([`crate::markdown::Scan::links`]).
 //!
@@ -92,6 +94,7 @@ pub fn resolve(content: &Content, published: &Published, doc: &Doc, link: &LinkR
                 Err(Problem::BrokenLink { link: format!("@/{source}"), suggestion })
             }
         },
+        Dest::Relative(_) if published.beside(doc.source.dir(), &link.dest).is_some() => Ok(None),
         Dest::Root(written) | Dest::Relative(written) => {
             let path = link.dest.site_path(&doc.url).unwrap_or_default();
             match published.find(&path) {
@@ -103,6 +106,24 @@ pub fn resolve(content: &Content, published: &Published, doc: &Doc, link: &LinkR
                 }
             }
         }
+    }
+}
+
+/// The path on the site (`/explainers/diagram.png`) that `dest`, written
+/// in `doc`, leads to, read as [`resolve`] reads it; `None` for the page
+/// itself and for an `@/` path that names nothing.
+pub fn site_path(content: &Content, published: &Published, doc: &Doc, dest: &Dest) -> Option<String> {
+    match dest {
+        Dest::Here => None,
+        Dest::Source(source) => match content.target_of(source) {
+            Some(target) => Some(content.doc(target).url.as_str().to_string()),
+            None => published.asset(source).map(|file| format!("/{file}")),
+        },
+        Dest::Relative(_) => match published.beside(doc.source.dir(), dest) {
+            Some(file) => Some(format!("/{file}")),
+            None => dest.site_path(&doc.url),
+        },
+        Dest::Root(_) => dest.site_path(&doc.url),
     }
 }
 

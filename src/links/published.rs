@@ -1,11 +1,11 @@
 //! Every file a build publishes, known before anything is written.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::content::Target;
 use crate::error::suggest;
-use crate::paths::UrlPath;
+use crate::paths::{Dest, UrlPath};
 
 /// What is published at a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +25,9 @@ pub struct Published {
     files: HashMap<String, Output>,
     /// Files beside pages in `content/`, by source path: their output path.
     assets: HashMap<String, String>,
+    /// Files copied from disk, by output path: where they are copied from
+    /// (for the sizes of the images pages show).
+    disk: HashMap<String, PathBuf>,
 }
 
 impl Published {
@@ -45,10 +48,28 @@ impl Published {
         self.assets.insert(source.to_string(), key(rel));
     }
 
+    /// Notes that the file at `rel` (relative to the output) is copied from `from`.
+    pub fn add_disk(&mut self, rel: &Path, from: &Path) {
+        self.disk.insert(key(rel), from.to_path_buf());
+    }
+
+    /// The file on disk that is copied to `path`, a path on the site
+    /// (`/explainers/diagram.png`).
+    pub fn disk(&self, path: &str) -> Option<&Path> {
+        self.disk.get(path.trim_start_matches('/')).map(PathBuf::as_path)
+    }
+
     /// Where the file `source` under `content/` is published, relative to
     /// the output.
     pub fn asset(&self, source: &str) -> Option<&str> {
         self.assets.get(source).map(String::as_str)
+    }
+
+    /// Where the file under `content/` that the relative `dest` names when
+    /// read from `dir` (the folder of the page's own file) is published,
+    /// relative to the output; `None` when no such file is published.
+    pub fn beside(&self, dir: &str, dest: &Dest) -> Option<&str> {
+        self.asset(&dest.beside(dir)?)
     }
 
     /// What is at `path`, a path on the site (`/explainers/x/`,

@@ -4,9 +4,10 @@
 //! Each changed path is judged by whether it exists now and whether the last
 //! build read it. An edit to a page re-renders that page and what shows it
 //! (see `incremental`); a template edit re-renders what uses that template,
-//! from the bodies kept in memory; an asset edit copies one file. Anything
-//! else (site.toml, a file added, removed or renamed, a section's
-//! `_index.md`) rebuilds the whole site. A failed rebuild changes nothing:
+//! from the bodies kept in memory; an asset edit copies one file (to
+//! beside its bundle's page, for a file in a bundle). Anything else
+//! (site.toml, a file added, removed or renamed, a section's `_index.md`,
+//! an image that pages show at another size now) rebuilds the whole site. A failed rebuild changes nothing:
 //! the last good state stays, and the files that failed are tried again
 //! with every later change, so a site is never called good while one is
 //! still broken.
@@ -199,11 +200,13 @@ impl Session {
                     _ => Change::Whole,
                 };
             }
-            let asset = content.assets.iter().find(|a| a.to == under);
-            return match (exists, asset) {
-                (true, _) => Change::Copy(path.to_path_buf(), under.to_path_buf()),
-                (false, Some(_)) => Change::Whole,
+            // A file beside a bundle's page goes where the page is; a new
+            // one may be the first a page names, or belong to a bundle.
+            let from = state.parts.config.content_dir().join(under);
+            return match (exists, content.assets.iter().find(|a| a.from == from)) {
+                (true, Some(asset)) if !resized(state, &from) => Change::Copy(from, asset.to.clone()),
                 (false, None) => Change::Nothing,
+                _ => Change::Whole,
             };
         }
         if let Some(name) = self.template_name(state, rel) {
@@ -214,7 +217,9 @@ impl Session {
             };
         }
         if let Some(to) = self.static_target(state, rel) {
+            let new_image = !state.deps.knows_file(rel) && crate::images::is_measured(rel);
             return match (exists, state.deps.knows_file(rel)) {
+                (true, _) if new_image || resized(state, path) => Change::Whole,
                 (true, _) => to,
                 (false, false) => Change::Nothing,
                 (false, true) => Change::Whole,
@@ -255,6 +260,14 @@ impl Session {
             self.root.join("assets").join(under).is_file() || state.parts.content.assets.iter().any(|a| a.to == under);
         Some(if overridden { Change::Nothing } else { Change::Copy(from, under.to_path_buf()) })
     }
+}
+
+/// Whether the image at `path`, which changed, has another size (or none
+/// now) than the last build wrote on the pages that show it: they are
+/// written again, with every other, as they may be many.
+fn resized(state: &State, path: &Path) -> bool {
+    let before = state.parts.prepared.images.known(path);
+    before.is_some_and(|before| crate::images::measure(path) != before)
 }
 
 /// A rebuild in part: the files it wrote and the problems it found.

@@ -20,7 +20,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Tag};
 
 use super::render::{Open, State};
 use crate::config::RawHtml;
@@ -58,24 +58,11 @@ impl<'a> State<'a> {
     /// Writes the image starting at event `i` as its description alone;
     /// returns the index after the image's end.
     fn image_as_text(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize) -> usize {
-        let mut alt = String::new();
-        let mut depth = 0usize;
-        let mut j = i + 1;
-        while let Some((event, _)) = events.get(j) {
-            match event {
-                Event::Start(_) => depth += 1,
-                Event::End(TagEnd::Image) if depth == 0 => break,
-                Event::End(_) => depth = depth.saturating_sub(1),
-                Event::Text(t) | Event::Code(t) => alt.push_str(t),
-                Event::SoftBreak | Event::HardBreak => alt.push(' '),
-                _ => {}
-            }
-            j += 1;
-        }
+        let (alt, end) = super::image::alt_text(events, i);
         if !alt.is_empty() {
             self.out.push(Event::Text(alt.into()));
         }
-        j + 1
+        end + 1
     }
 
     /// The attributes a heading is written with: all of them in keep mode;

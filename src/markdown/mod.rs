@@ -16,6 +16,7 @@ mod glossary;
 mod guard;
 mod highlight;
 mod html;
+mod image;
 mod refs;
 mod render;
 mod scan;

@@ -5,7 +5,13 @@
 //! URL), keeping any query and fragment. A root-relative URL
 //! (`/files/report.pdf`) gets the base URL's path in front, so a site
 //! deployed at `https://preview.example.net/pr-42/` still finds its files.
-//! Relative URLs (`diagram.png`, `../other/`) are left as written: a
+//! A relative URL is first read from the folder of the page's own file, as
+//! an editor's preview reads it: when it names a file there under
+//! `content/` (`diagram.png` in `explainers/first.md` is
+//! `content/explainers/diagram.png`), it is written as the URL that file is
+//! published at, with the base URL's path (`/explainers/diagram.png`), so
+//! it leads there from the page, from a section's later pages and from a
+//! feed alike. Other relative URLs (`../other/`) are left as written: a
 //! browser resolves them against the page, wherever the site is. The same
 //! holds in Markdown links and images and, where raw HTML is kept, in the
 //! URL attributes of raw HTML ([`super::html`]). Whether each reference
@@ -18,7 +24,8 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use super::html;
 use super::render::State;
 use super::term_links::TermHtml;
-use crate::paths::percent_decoded;
+use crate::error::Problem;
+use crate::paths::{Dest, Reference, percent_decoded};
 
 /// Turns the references of a page into URLs. Implemented by the build over
 /// what the site publishes.
@@ -31,6 +38,20 @@ pub trait LinkResolver {
     /// URL's path in front); `None` to write it as it is.
     fn local(&self, _root_relative: &str) -> Option<String> {
         None
+    }
+
+    /// The URL of the file under `content/` that `relative` (decoded, no
+    /// query or fragment) names when read from the folder of the page's own
+    /// file, as the site publishes it; `None` when it names none there.
+    fn beside(&self, _relative: &str) -> Option<String> {
+        None
+    }
+
+    /// The width and height of the image `dest` (as written) names, when it
+    /// is a file the site publishes and declares a size; an error when that
+    /// file cannot be read as the image its name says.
+    fn image_size(&self, _dest: &str) -> Result<Option<(u32, u32)>, Problem> {
+        Ok(None)
     }
 
     /// Glossary term number `term`, as its links are written.
@@ -52,7 +73,10 @@ impl<'a> State<'a> {
         if dest.starts_with('/') && !dest.starts_with("//") {
             return self.links.local(dest);
         }
-        None
+        let Some(Reference { dest: Dest::Relative(relative), .. }) = Reference::parse(dest) else { return None };
+        let mut url = self.links.beside(&relative)?;
+        url.push_str(&dest[dest.find(['?', '#']).unwrap_or(dest.len())..]);
+        Some(url)
     }
 
     /// `dest` as [`State::href`] writes it.

@@ -4,16 +4,16 @@
 //! HTML writer sees it: heading ids from the scan, references written as
 //! the site serves them ([`super::refs`]), glossary terms linked with their
 //! definitions where the scan found them ([`super::term_links`]),
-//! callouts as labelled boxes, titled images as figures, fenced code
-//! highlighted, footnotes gathered at the end with links back, and raw HTML
-//! escaped when the site asks for it.
+//! callouts as labelled boxes, local images sized and titled ones as
+//! figures ([`super::image`]), fenced code highlighted, footnotes gathered
+//! at the end with links back, and raw HTML escaped when the site asks for it.
 
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Tag, TagEnd};
-use pulldown_cmark_escape::{escape_href, escape_html};
+use pulldown_cmark_escape::escape_html;
 
 use super::refs::LinkResolver;
 use super::term_links::Tip;
@@ -131,7 +131,7 @@ impl<'a> State<'a> {
                 self.open_links.push(Open::Plain);
                 self.push_link(&events[i].0);
             }
-            Event::Start(Tag::Image { .. }) => self.push_link(&events[i].0),
+            Event::Start(Tag::Image { .. }) => return self.image(events, i),
             Event::End(TagEnd::Link) => match self.open_links.pop() {
                 Some(Open::Term(tip)) => self.close_term_link(tip),
                 Some(Open::Dropped) => {}
@@ -178,41 +178,6 @@ impl<'a> State<'a> {
             other => self.out.push(other.clone()),
         }
         i + 1
-    }
-
-    /// A paragraph holding only an image with a title becomes a `<figure>`
-    /// whose caption is the title. Returns the index after the paragraph.
-    fn figure(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize) -> Option<usize> {
-        let Some((Event::Start(Tag::Image { dest_url, title, .. }), _)) = events.get(i + 1) else {
-            return None;
-        };
-        // An image that may not be written as it is goes the ordinary way, past the guard.
-        if title.is_empty() || crate::paths::script_scheme(dest_url, true).is_some() {
-            return None;
-        }
-        let mut alt = String::new();
-        let mut j = i + 2;
-        loop {
-            match &events.get(j)?.0 {
-                Event::End(TagEnd::Image) => break,
-                Event::Text(t) | Event::Code(t) => alt.push_str(t),
-                Event::SoftBreak | Event::HardBreak => alt.push(' '),
-                _ => {}
-            }
-            j += 1;
-        }
-        if !matches!(events.get(j + 1), Some((Event::End(TagEnd::Paragraph), _))) {
-            return None;
-        }
-        let mut html = String::from("<figure>\n<img src=\"");
-        escape_href(&mut html, &self.dest(dest_url)).ok()?;
-        html.push_str("\" alt=\"");
-        escape_html(&mut html, &alt).ok()?;
-        html.push_str("\">\n<figcaption>");
-        escape_html(&mut html, title).ok()?;
-        html.push_str("</figcaption>\n</figure>\n");
-        self.out.push(Event::Html(html.into()));
-        Some(j + 2)
     }
 
     fn code_block(&mut self, events: &[(Event<'a>, Range<usize>)], i: usize, kind: &CodeBlockKind<'a>) -> usize {

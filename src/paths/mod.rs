@@ -75,6 +75,13 @@ impl UrlPath {
         UrlPath(s)
     }
 
+    /// The URL of a folder under `content/` (`explainers/Open Models` is
+    /// `/explainers/open-models/`): each folder's name slugged.
+    pub fn from_folder(dir: &str) -> Self {
+        let slugs: Vec<String> = dir.split('/').map(slugify).collect();
+        UrlPath::from_segments(slugs.iter().map(String::as_str))
+    }
+
     /// A URL path as an author wrote it (`/old/page/`, `old/page`), normalised
     /// to start with `/`. Paths naming a file (`/feed.xml`) keep no trailing slash.
     pub fn parse(raw: &str) -> Option<Self> {
@@ -267,6 +274,8 @@ mod tests {
     fn url_paths_are_built_in_one_way() {
         assert_eq!(UrlPath::from_segments(["explainers", "open-weights"]).as_str(), "/explainers/open-weights/");
         assert_eq!(UrlPath::from_segments([""]).as_str(), "/");
+        assert_eq!(UrlPath::from_folder("explainers/Open Models").as_str(), "/explainers/open-models/");
+        assert_eq!(UrlPath::from_folder("").as_str(), "/");
         let p = UrlPath::from_segments(["events"]);
         assert_eq!(p.paginated(1).as_str(), "/events/");
         assert_eq!(p.paginated(3).as_str(), "/events/page/3/");

@@ -8,6 +8,12 @@
 //! (`https:`, `mailto:`), or a host (`//cdn.example.org/x`), leaves the site
 //! and is not checked here.
 //!
+//! A relative path is read first from the folder of the page's own file
+//! ([`Dest::beside`]): `diagram.png` in `explainers/first.md` names
+//! `content/explainers/diagram.png` when that file exists, as an editor's
+//! preview and a code host read it; only when no file is there does it
+//! start from the page's URL.
+//!
 //! Paths are kept percent-decoded (`Protecci%C3%B3n%20de%20datos.md` is the
 //! file `Protección de datos.md`), since that is how files are named on
 //! disk, and `.` and `..` are resolved as a browser would (a `..` at the
@@ -80,6 +86,27 @@ impl Dest {
             Dest::Relative(path) => Some(normalized(&format!("{}{path}", folder_of(page.as_str())))),
             Dest::Here | Dest::Source(_) => None,
         }
+    }
+}
+
+impl Dest {
+    /// The file under `content/` a relative path names when read from
+    /// `dir`, the folder of the page's own file (`explainers`, `/` between
+    /// folders): `explainers/diagram.png` for `diagram.png`. `None` for
+    /// other references, and for a path that climbs above `content/`.
+    pub fn beside(&self, dir: &str) -> Option<String> {
+        let Dest::Relative(path) = self else { return None };
+        let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+        for segment in path.split('/') {
+            match segment {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                s => parts.push(s),
+            }
+        }
+        Some(parts.join("/"))
     }
 }
 
@@ -182,5 +209,16 @@ mod tests {
         assert_eq!(at("/").as_deref(), Some("/"));
         assert_eq!(at("#x"), None);
         assert_eq!(at("@/x.md"), None);
+    }
+
+    #[test]
+    fn relative_paths_are_read_from_the_folder_of_the_page_file() {
+        let beside = |dir: &str, raw: &str| Reference::parse(raw).unwrap().dest.beside(dir);
+        assert_eq!(beside("explainers", "diagram.png").as_deref(), Some("explainers/diagram.png"));
+        assert_eq!(beside("explainers/first", "../diagram.png").as_deref(), Some("explainers/diagram.png"));
+        assert_eq!(beside("a/b", "./c/../d%20e.png").as_deref(), Some("a/b/d e.png"));
+        assert_eq!(beside("", "../x.png"), None);
+        assert_eq!(beside("a", "/x.png"), None);
+        assert_eq!(beside("a", "@/x.png"), None);
     }
 }

@@ -100,6 +100,7 @@ impl BuiltSite {
             Some(source) => self.published.add_asset(source, to),
             None => self.published.add_file(to),
         }
+        self.published.add_disk(to, from);
         let from = extras::StaticSource::Disk(from.to_path_buf());
         self.statics.push(extras::StaticFile { from, to: to.to_path_buf(), source });
     }

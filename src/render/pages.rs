@@ -35,6 +35,8 @@ pub struct Prepared {
     pub site_summary: SiteSummary,
     pub term_tips: Vec<TermHtml>,
     pub own_fields: OwnFields,
+    /// The sizes of the images pages show, read as they are asked for.
+    pub images: crate::images::Sizes,
 }
 
 /// Serializes every page and section, builds `site`, and gives the lookup
@@ -51,6 +53,7 @@ pub fn prepare(site: &Site, templates: &Templates) -> Prepared {
         site_summary,
         term_tips: super::resolver::term_tips(site),
         own_fields: own_fields(templates),
+        images: crate::images::Sizes::default(),
         pages,
     }
 }
@@ -173,14 +176,15 @@ impl<'a> Render<'a> {
         Shared { site: self.site, config: &p.config, site_value: &p.site, pages: &p.pages }
     }
 
-    fn resolver(&self) -> super::resolver::Resolver<'_> {
-        super::resolver::Resolver { site: &self.site, published: self.published, terms: &self.prepared.term_tips }
+    fn resolver<'r>(&'r self, doc: &'r Doc) -> super::resolver::Resolver<'r> {
+        let (p, published) = (self.prepared, self.published);
+        super::resolver::Resolver { site: &self.site, published, terms: &p.term_tips, sizes: &p.images, doc }
     }
 
     /// The body of `doc` as HTML, with its problems as diagnostics.
     fn body(&self, doc: &Doc, diags: &mut Vec<Diagnostic>) -> String {
         let config = &self.site.config.markdown;
-        let rendered = markdown::render(doc.body(), &doc.scan, config, &self.resolver(), self.highlighter);
+        let rendered = markdown::render(doc.body(), &doc.scan, config, &self.resolver(doc), self.highlighter);
         let at = doc.body_locator();
         for (problem, offset, len) in rendered.warnings {
             diags.push(Diagnostic::warning(problem, at(offset, len)));

@@ -15,7 +15,7 @@ use crate::paths::UrlPath;
 use crate::templates::Templates;
 use crate::templates::context::Site;
 
-use super::extras::StaticFile;
+use super::extras::{StaticFile, StaticSource};
 
 /// Everything a build of `site` writes with `templates` (with `None`, as if
 /// the theme had every template: what is checked when templates fail to
@@ -27,6 +27,9 @@ pub fn published(site: &Site, templates: Option<&Templates>, statics: &[StaticFi
         match &file.source {
             Some(source) => out.add_asset(source, &file.to),
             None => out.add_file(&file.to),
+        }
+        if let StaticSource::Disk(from) = &file.from {
+            out.add_disk(&file.to, from);
         }
     }
     docs(site, &mut out);

@@ -64,7 +64,7 @@ fn markdown_extensions_render() {
         "<h2 id=\"benefits\">Benefits</h2>",
         "<h2 id=\"benefits-1\">Benefits</h2>",
         "<div class=\"callout callout-warning\" role=\"note\">",
-        "<figure>\n<img src=\"/hub/img/chart.png\" alt=\"A chart of downloads\">\n<figcaption>Downloads per month</figcaption>",
+        "<figure>\n<img src=\"/hub/img/chart.png\" alt=\"A chart of downloads\" width=\"8\" height=\"4\">\n<figcaption>Downloads per month</figcaption>",
         "<table>",
         "<input type=\"checkbox\" disabled checked aria-label=\"Done\">",
         "<del>old</del>",

@@ -217,7 +217,10 @@ fn a_link_to_a_file_is_judged_in_part_and_a_new_file_can_be_linked_at_once() {
 
     // A file beside the pages, reached with `@/`, and a tag page new with the edit.
     let beside = "content/explainers/safety-case-diagram.png";
-    site.write(beside, "png");
+    site.write(
+        beside,
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sites/full/assets/img/chart.png")).unwrap(),
+    );
     site.edit(
         page,
         "See [the template]",

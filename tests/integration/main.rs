@@ -5,6 +5,7 @@
 
 mod browser;
 mod build;
+mod bundles;
 mod commonmark;
 mod driver;
 mod errors;

@@ -208,15 +208,15 @@ fn root_relative_urls_get_the_base_path_in_markdown_and_raw_html() {
         "<a href=\"/pr-42/files/my%20report.pdf\">spaced</a>",
         "<a href=\"/pr-42/files/my%20report.pdf#page=2\">page two</a>",
         "<a href=\"/pr-42/about/?from=first\">with a query</a>",
-        "<img src=\"/pr-42/images/chart.png\" alt=\"A chart\" />",
-        "<figure>\n<img src=\"/pr-42/images/chart.png\" alt=\"A chart with a caption\">",
+        "<img src=\"/pr-42/images/chart.png\" alt=\"A chart\" width=\"8\" height=\"4\" />",
+        "<figure>\n<img src=\"/pr-42/images/chart.png\" alt=\"A chart with a caption\" width=\"8\" height=\"4\">",
         // Raw HTML: quoted, single-quoted, unquoted (given quotes), srcset.
         "<img src=\"/pr-42/images/chart.png\" alt=\"Chart\"\n  srcset=\"/pr-42/images/chart.png 1x, /pr-42/images/chart.png 2x\">",
         "<a href='/pr-42/files/report.pdf'>Report</a> and <a href=\"/pr-42/about/\">about</a>",
         "<img src=\"/pr-42/images/chart.png\" alt=\"\">",
         // Relative links stay as written: the browser resolves them.
         "<a href=\"../second/#risks\">Second</a>",
-        "<img src=\"../diagram.png\" alt=\"A diagram\" />",
+        "<img src=\"../diagram.png\" alt=\"A diagram\" width=\"8\" height=\"4\" />",
         "<a href=\"../second/\">second</a>",
         // Leaving the site: as written.
         "<a href=\"//cdn.example.org/x.js\">A CDN</a>",
@@ -233,7 +233,8 @@ fn at_links_reach_every_file_under_content_spaces_and_escapes_included() {
     let page = std::fs::read_to_string(out.join("explainers/first/index.html")).unwrap();
     let data = "https://preview.example.net/pr-42/explainers/protecci%C3%B3n-de-datos/";
     for written in [
-        "<img src=\"https://preview.example.net/pr-42/explainers/diagram.png\" alt=\"A diagram\" />".to_string(),
+        "<img src=\"https://preview.example.net/pr-42/explainers/diagram.png\" alt=\"A diagram\" width=\"8\" height=\"4\" />"
+            .to_string(),
         "<a href=\"https://preview.example.net/pr-42/explainers/report.pdf\">the PDF</a>".into(),
         format!("<a href=\"{data}\">data</a>"),
         format!("<a href=\"{data}#why\">why</a>"),
@@ -254,9 +255,9 @@ fn a_reference_that_leads_nowhere_is_an_error_at_its_place_with_the_nearest_path
         "error: link to `/files/reprot.pdf`, but the site has nothing at /files/reprot.pdf \
          (did you mean \"/files/report.pdf\"?)\n  --> content/explainers/first.md:5:10",
         "(did you mean \"/about/\"?)\n  --> content/explainers/first.md:5:46",
-        "error: link to `diagram.png`, but the site has nothing at /explainers/first/diagram.png \
-         (did you mean \"/explainers/diagram.png\"?) (a relative link starts from the page's own URL)\n  \
-         --> content/explainers/first.md:7:23",
+        "error: link to `diagram.svg`, but the site has nothing at /explainers/first/diagram.svg \
+         (did you mean \"/explainers/diagram.png\"?) (a relative link names a file beside the page's own file, \
+         else starts from the page's URL)\n  --> content/explainers/first.md:7:23",
         "error: link to missing anchor `#dangers` in `explainers/second.md`\n  --> content/explainers/first.md:7:53",
         "error: link to missing file `@/explainers/diagram.jpg` (did you mean \"explainers/diagram.png\"?)\n  \
          --> content/explainers/first.md:9:10",
