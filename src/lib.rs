@@ -17,6 +17,7 @@
 //! | [`paths`] | source paths, URL paths, the [`paths::BaseUrl`] every URL is made from, references as authors write them |
 //! | [`config`] | site.toml, validated |
 //! | [`markdown`] | the two Markdown passes (scan, render), glossary matching, highlighting, the escape-mode guard |
+//! | [`images`] | image sizes, read once per build |
 //! | [`content`] | pages and sections: front matter, kinds, the load, the glossary, related pages |
 //! | [`search`] | the search index's words, postings and layout |
 //! | [`templates`] | Tera, the site view [`templates::Site`], typed template contexts |
