@@ -110,7 +110,7 @@ impl Glossary {
                 }
                 let suggestion = suggest(slug, self.by_slug.keys().map(String::as_str));
                 let problem = Problem::UnknownRelatedTerm { slug: slug.clone(), suggestion };
-                let at = Location::at(&page.doc.file, &page.doc.text, page.doc.front_offset + span.start, span.len());
+                let at = page.doc.locate_front(span);
                 diags.push(Diagnostic::error(problem, at));
             }
         }

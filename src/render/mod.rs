@@ -241,7 +241,7 @@ fn warnings(config: &Config, content: &Content, today: civil::Date) -> Vec<Diagn
             && let Some((due, span)) = &e.review_due
             && *due < today
         {
-            let loc = Location::at(&page.doc.file, &page.doc.text, page.doc.front_offset + span.start, span.len());
+            let loc = page.doc.locate_front(span);
             out.push(Diagnostic::warning(Problem::ReviewOverdue(due.to_string()), loc));
         }
     }

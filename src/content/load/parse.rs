@@ -68,7 +68,7 @@ fn within(dir: &str, ancestor: &str) -> bool {
 /// Turns front-matter problems (spans relative to the block) into diagnostics.
 pub(super) fn report(doc: &Doc, problems: kinds::Problems, diags: &mut Vec<Diagnostic>) {
     for (problem, span) in problems {
-        let at = Location::at(&doc.file, &doc.text, doc.front_offset + span.start, span.len());
+        let at = doc.locate_front(&span);
         diags.push(Diagnostic::error(problem, at));
     }
 }
