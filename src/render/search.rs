@@ -27,11 +27,15 @@ pub fn write_index(site: &Site, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) ->
     let records: Vec<Record> =
         (0..pages.len()).into_par_iter().filter(|&i| !pages[i].doc.shadowed).map(|i| record(site, &terms, i)).collect();
     // One index per language; a site has one language today.
-    let files = search::index(&site.config.language, records);
-    let failed: Vec<Diagnostic> =
-        files.par_iter().filter_map(|(path, bytes)| sink.write(path, bytes).err().map(Diagnostic::global)).collect();
-    diags.extend(failed);
-    files.len()
+    let failed = std::sync::Mutex::new(Vec::new());
+    let write = |path: PathBuf, bytes: Vec<u8>| {
+        if let Err(e) = sink.write_owned(&path, bytes) {
+            failed.lock().unwrap_or_else(|e| e.into_inner()).push(Diagnostic::global(e));
+        }
+    };
+    let written = search::index(&site.config.language, records, &write);
+    diags.extend(failed.into_inner().unwrap_or_else(|e| e.into_inner()));
+    written
 }
 
 fn record<'a>(site: &Site<'a>, terms: &'a [TermWords], i: usize) -> Record<'a> {

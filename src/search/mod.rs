@@ -128,25 +128,34 @@ struct Shard {
 /// The order kinds are numbered in, which is also the order of the groups.
 const KIND_ORDER: [&str; 5] = ["term", "explainer", "tool", "event", "page"];
 
-/// The index of one language's pages: files relative to the output folder.
-pub fn index(language: &str, mut records: Vec<Record>) -> Vec<(PathBuf, Vec<u8>)> {
+/// Where the index's files go: each file (relative to the output folder)
+/// is handed over as soon as it is made, so the index never holds all of
+/// its files at once. Called from several threads.
+pub type Write<'w> = dyn Fn(PathBuf, Vec<u8>) + Sync + 'w;
+
+/// The index of one language's pages, handed to `write` file by file;
+/// returns how many files it wrote.
+pub fn index(language: &str, mut records: Vec<Record>, write: &Write) -> usize {
     let rank = |kind: &str| KIND_ORDER.iter().position(|k| *k == kind).unwrap_or(KIND_ORDER.len());
     records.par_sort_by(|a, b| {
         (rank(a.kind), &a.category, &a.status, &a.path).cmp(&(rank(b.kind), &b.category, &b.status, &b.path))
     });
     let dir = PathBuf::from("search").join(language);
+    // Each file's fingerprint is taken before it goes; the manifest's is
+    // made from them all, in order: shards, then docs.
+    let send = |path: PathBuf, bytes: Vec<u8>| {
+        let print = encode::fingerprint(std::iter::once(bytes.as_slice()));
+        write(path, bytes);
+        print
+    };
     let (words, names) = postings::build(&records);
-    let (shard_keys, mut files) = shards(&dir, words, names);
-    let docs: Vec<(PathBuf, Vec<u8>)> = records
-        .par_chunks(DOCS_PER_FILE)
-        .enumerate()
-        .map(|(n, chunk)| (dir.join(format!("docs/{n}.json")), doc_file(chunk)))
-        .collect();
-    let prints: Vec<String> = files
-        .par_iter()
-        .chain(&docs)
-        .map(|(_, bytes)| encode::fingerprint(std::iter::once(bytes.as_slice())))
-        .collect();
+    let (shard_keys, mut prints) = shards(&dir, words, names, &send);
+    prints.par_extend(
+        records
+            .par_chunks(DOCS_PER_FILE)
+            .enumerate()
+            .map(|(n, chunk)| send(dir.join(format!("docs/{n}.json")), doc_file(chunk))),
+    );
     let build = encode::fingerprint(prints.iter().map(String::as_bytes));
     let manifest = Manifest {
         version: 1,
@@ -157,9 +166,8 @@ pub fn index(language: &str, mut records: Vec<Record>) -> Vec<(PathBuf, Vec<u8>)
         shards: shard_keys,
         groups: groups(&records),
     };
-    files.push((dir.join("index.json"), serde_json::to_vec(&manifest).unwrap_or_default()));
-    files.extend(docs);
-    files
+    write(dir.join("index.json"), serde_json::to_vec(&manifest).unwrap_or_default());
+    prints.len() + 1
 }
 
 fn doc_file(records: &[Record]) -> Vec<u8> {
@@ -197,12 +205,14 @@ fn groups<'a>(records: &'a [Record]) -> Vec<(&'a str, &'a str, &'a str, u32)> {
     out
 }
 
-/// Cuts the sorted words and names into shards of about [`SHARD_BYTES`].
+/// Cuts the sorted words and names into shards of about [`SHARD_BYTES`],
+/// and sends each; returns the shards' first keys and their fingerprints.
 fn shards(
     dir: &std::path::Path,
     words: BTreeMap<String, postings::Postings>,
     names: BTreeMap<String, Vec<u32>>,
-) -> (Vec<String>, Vec<(PathBuf, Vec<u8>)>) {
+    send: &(dyn Fn(PathBuf, Vec<u8>) -> String + Sync),
+) -> (Vec<String>, Vec<String>) {
     let mut keys: Vec<(String, Option<String>, Option<String>)> = Vec::with_capacity(words.len() + names.len());
     let mut names = names.into_iter().peekable();
     for (word, list) in words {
@@ -233,11 +243,11 @@ fn shards(
             shards[shard].names.insert(key, ids);
         }
     }
-    let files = shards
-        .par_iter()
+    let prints = shards
+        .into_par_iter()
         .enumerate()
-        .map(|(i, s)| (dir.join(format!("shards/{i}.json")), serde_json::to_vec(s).unwrap_or_default()))
+        .map(|(i, s)| send(dir.join(format!("shards/{i}.json")), serde_json::to_vec(&s).unwrap_or_default()))
         .collect();
     // The first shard starts at the smallest key there could be.
-    (std::iter::once(String::new()).chain(first_keys.into_iter().skip(1)).collect(), files)
+    (std::iter::once(String::new()).chain(first_keys.into_iter().skip(1)).collect(), prints)
 }

@@ -174,7 +174,7 @@ impl Templates {
 
     /// Tera's context: the typed one, serialised.
     fn context(&self, name: &str, context: &impl TemplateContext) -> Result<Context, Diagnostic> {
-        Context::from_serialize(context).map_err(|e| self.diagnostic(&e, Some(name)))
+        context.tera().map_err(|e| self.diagnostic(&e, Some(name)))
     }
 
     fn diagnostic(&self, err: &tera::Error, rendering: Option<&str>) -> Diagnostic {

@@ -204,6 +204,20 @@ pub struct PageView<'a> {
     pub own: PageOwn<'a>,
 }
 
+impl PageView<'_> {
+    /// The map serde's `flatten` would make of this view: the listing
+    /// value's entries (by reference count), `content` and [`PageOwn`]'s
+    /// fields. A test holds it to the serialised view.
+    pub fn value(&self) -> tera::TeraResult<tera::Value> {
+        let own = tera::Value::try_from_serializable(&self.own)?;
+        let mut map = self.listed.value().clone().into_map().unwrap_or_default();
+        map.reserve(5);
+        map.insert("content".into(), self.content.value().clone());
+        map.extend(own.into_map().unwrap_or_default());
+        Ok(tera::Value::from(map))
+    }
+}
+
 /// What only a page's own template sees, besides its body: listings and
 /// `get_page` leave these out, as a glossary term used on thousands of pages
 /// would otherwise weigh on every listing that includes it.
@@ -306,5 +320,36 @@ mod tests {
         let after = PageContext { title: "New", reading_time: 3, ..PageContext::default() };
         let changed = FieldHashes::of(&after).unwrap().changed(&FieldHashes::of(&before).unwrap());
         assert_eq!(changed, ["reading_time", "title"].into());
+    }
+
+    #[test]
+    fn a_page_view_is_the_map_flatten_makes() {
+        let listed = PageValue::new(&PageContext {
+            title: "Open weights",
+            takeaways: &["One".to_string()],
+            toc: vec![TocEntry { level: 2, id: "risks".into(), title: "Risks".into(), children: Vec::new() }],
+            ..PageContext::default()
+        });
+        let used = UsedIn { title: "Glossary", kind: "section", path: "/glossary/".into(), permalink: String::new() };
+        let view = PageView {
+            listed: &listed,
+            content: TrustedHtml::new("<p>Body & more</p>"),
+            own: PageOwn {
+                terms_used: vec![TermRef {
+                    title: "LLM",
+                    slug: "llm",
+                    short: "A model.",
+                    path: "/glossary/llm/".into(),
+                    permalink: String::new(),
+                }],
+                used_in: vec![used],
+                related: Vec::new(),
+                backlinks: Vec::new(),
+            },
+        };
+        let assembled = view.value().unwrap();
+        assert_eq!(assembled, tera::Value::from_serializable(&view));
+        assert!(assembled.get_from_path("content").unwrap().is_safe());
+        assert_eq!(assembled.as_map().unwrap().len(), listed.value().as_map().unwrap().len() + 5);
     }
 }

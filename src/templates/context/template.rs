@@ -4,6 +4,7 @@
 //! once, so the render stage never builds a context by hand.
 
 use serde::Serialize;
+use tera::{Context, Value};
 
 use super::listing::{SearchContext, TagContext, ViewContext};
 use super::page::{OwnFields, PageOwn, PageView};
@@ -12,7 +13,12 @@ use super::{ConfigValue, PageValue, Site, SiteValue, TrustedHtml};
 use crate::templates::catalog::View;
 
 /// A whole template context: what [`crate::templates::Templates::render`] takes.
-pub trait TemplateContext: Serialize {}
+pub trait TemplateContext: Serialize {
+    /// Tera's context: by default the whole struct, serialised.
+    fn tera(&self) -> tera::TeraResult<Context> {
+        Context::from_serialize(self)
+    }
+}
 
 /// What every template gets.
 #[derive(Serialize)]
@@ -71,7 +77,18 @@ pub struct PlainTemplate<'a> {
     pub frame: Frame<'a>,
 }
 
-impl TemplateContext for PageTemplate<'_> {}
+/// A page's context is assembled from its parts rather than serialised
+/// whole: the frame's values and the page's listing value go in by
+/// reference count, and only the page's map is made anew (see [`PageView::value`]).
+/// Serialising it whole gives the same context at half again the cost of
+/// the page's template (`Context::from_serialize` re-keys every entry).
+impl TemplateContext for PageTemplate<'_> {
+    fn tera(&self) -> tera::TeraResult<Context> {
+        let mut context = self.frame.tera();
+        context.insert_value("page", self.page.value()?);
+        Ok(context)
+    }
+}
 impl TemplateContext for SectionTemplate<'_> {}
 impl TemplateContext for TagTemplate<'_> {}
 impl TemplateContext for ViewTemplate<'_> {}
@@ -86,6 +103,17 @@ pub struct Shared<'a> {
     pub site_value: &'a SiteValue,
     /// Every page as listings show it, by number.
     pub pages: &'a [PageValue],
+}
+
+impl Frame<'_> {
+    /// The frame's three keys, as a Tera context to add a template's own to.
+    fn tera(&self) -> Context {
+        let mut context = Context::new();
+        context.insert_value("config", self.config.value().clone());
+        context.insert_value("site", self.site.value().clone());
+        context.insert_value("current_path", Value::from(self.current_path.as_str()));
+        context
+    }
 }
 
 impl<'a> Shared<'a> {
