@@ -115,9 +115,15 @@ impl Published {
         found
     }
 
+    /// Clears what [`Published::nearest`] found, when it found anything
+    /// (a build adds thousands of files before the first search).
     fn forget_suggestions(&mut self) {
-        self.urls = OnceLock::new();
-        self.suggestions = Arc::default();
+        if self.urls.get().is_some() {
+            self.urls = OnceLock::new();
+        }
+        if !self.suggestions.lock().unwrap_or_else(|e| e.into_inner()).is_empty() {
+            self.suggestions = Arc::default();
+        }
     }
 
     /// The file under `content/` nearest to `source`: a page, a section or

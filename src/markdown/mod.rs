@@ -135,6 +135,12 @@ impl IdSet {
             s if s.is_empty() => "section".to_string(),
             s => s,
         };
+        // Most headings are the first with their text: their id is the
+        // base, and there is no search to remember.
+        if !self.next.contains_key(&base) && !self.seen.contains(&base) {
+            self.seen.insert(base.clone());
+            return base;
+        }
         let mut n = self.next.get(&base).copied().unwrap_or(0);
         let id = loop {
             let id = if n == 0 { base.clone() } else { format!("{base}-{n}") };

@@ -125,6 +125,7 @@ pub fn scan(
         in_link: 0,
         glossary: terms.map(Terms::new),
         html_block: None,
+        opens: memchr::memmem::find_iter(body.as_bytes(), "](").map(|at| at + 1).collect(),
     };
     if keep_text {
         scanner.out.text.reserve(body.len());
@@ -154,6 +155,9 @@ struct Scanner<'b, 's, 'g> {
     glossary: Option<Terms<'s, 'g>>,
     /// The lines of the raw HTML block being read.
     html_block: Option<HtmlText>,
+    /// Where the body has `](`: the offsets of those `(`, ascending. Text
+    /// holding none of them holds no link left unparsed (see [`unparsed_links`]).
+    opens: Vec<usize>,
 }
 
 impl Scanner<'_, '_, '_> {
@@ -254,9 +258,15 @@ impl Scanner<'_, '_, '_> {
         }
     }
 
+    /// Whether a `(` just after a `]` is in `range` of the body.
+    fn opens_in(&self, range: &Range<usize>) -> bool {
+        let first = self.opens.partition_point(|&at| at < range.start);
+        self.opens.get(first).is_some_and(|&at| at < range.end)
+    }
+
     fn text(&mut self, index: usize, text: &str, range: Range<usize>) {
         let in_code = self.in_code;
-        if !in_code {
+        if !in_code && self.opens_in(&range) {
             unparsed_links(self.body, range.clone(), text, &mut self.out);
         }
         self.inline_text(text, !in_code);
